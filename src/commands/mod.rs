@@ -1,0 +1,29 @@
+//! One handler per verb: turn parsed arguments into library calls and print the result.
+
+pub mod mix;
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Mix(crate::cli::mix::MixCommand::Build(args)) => mix::build::run(args, cli.quiet),
+    }
+}
+
+/// The shipped samples: `./samples` when run from a checkout, else the checkout sluice was built from.
+pub fn samples_dir() -> Result<PathBuf> {
+    let here = PathBuf::from("samples");
+    if here.join("tokenizer.json").exists() {
+        return Ok(here);
+    }
+    let built = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    if built.join("tokenizer.json").exists() {
+        return Ok(built);
+    }
+    Err(Error::config(
+        "no input given and the shipped samples are not found (run from the sluice checkout, or pass --target, --pretrain and --tokenizer)",
+    ))
+}

@@ -1,0 +1,21 @@
+//! sluice builds training data and feeds it to GPU trainers.
+//!
+//! Architecture, outermost first:
+//! - [`cli`] parses arguments (clap derive only) and [`commands`] runs one thin handler per verb.
+//! - [`mix`] builds finetuning mixtures: [`mix::tokenize`] (one `Encoder` trait, HuggingFace
+//!   `tokenizers` or the exact fast [`mix::bpe`]), [`mix::spill`] (external shuffle by keyed
+//!   random order), [`mix::pack`], [`mix::schedule`] (exact injection), [`mix::build`] (the two
+//!   phases, resume).
+//! - [`source`] reads documents (Parquet/JSONL/CSV through DataFusion, plain-text directories).
+//! - [`sink`] writes sequences: Parquet shards, Megatron `.bin/.idx`; every file atomically.
+//! - [`core`] holds what every pipeline shares: keyed counter-based randomness, exact fractions,
+//!   atomic files, fingerprints, manifests, progress.
+//! - [`error`] classes every failure by who is at fault, each with its own exit code.
+
+pub mod cli;
+pub mod commands;
+pub mod core;
+pub mod error;
+pub mod mix;
+pub mod sink;
+pub mod source;

@@ -1,0 +1,183 @@
+//! Document sources: Parquet, JSONL and CSV tables read through DataFusion, and directories of
+//! plain-text files (one document per file). A source yields documents in a fixed order, so reading
+//! it twice gives the same documents.
+
+mod table;
+mod text;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, IoContext, Result};
+
+/// How an input file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Parquet,
+    Jsonl,
+    Csv,
+    /// The whole file is one document.
+    Text,
+}
+
+impl Format {
+    fn of(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("parquet") => Format::Parquet,
+            Some("jsonl" | "ndjson") => Format::Jsonl,
+            Some("csv") => Format::Csv,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// What to do with a record that cannot be used (null text, invalid UTF-8, a line that is not JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    Fail,
+    Skip,
+}
+
+/// A named source as the user declared it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceSpec {
+    pub name: String,
+    pub paths: Vec<PathBuf>,
+    pub text_column: String,
+    #[serde(rename = "where")]
+    pub filter: Option<String>,
+    pub on_error: OnError,
+}
+
+/// One file of a source.
+#[derive(Clone, Debug)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub format: Format,
+    pub bytes: u64,
+}
+
+/// A batch of documents in source order, with the input bytes it accounts for (for progress).
+pub struct DocBatch {
+    pub docs: Vec<String>,
+    pub input_bytes: u64,
+}
+
+/// Records read and skipped, by reason.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ScanStats {
+    pub records: u64,
+    pub skipped: BTreeMap<String, u64>,
+}
+
+impl ScanStats {
+    pub fn skip(&mut self, reason: &str) {
+        *self.skipped.entry(reason.to_string()).or_default() += 1;
+    }
+}
+
+/// A source of text documents.
+pub trait Source: Send {
+    fn spec(&self) -> &SourceSpec;
+    fn files(&self) -> &[InputFile];
+    /// Read every document in order, calling `emit` per batch.
+    fn scan(&self, emit: &mut dyn FnMut(DocBatch) -> Result<()>) -> Result<ScanStats>;
+}
+
+/// Files on disk, of any supported format.
+pub struct FileSource {
+    spec: SourceSpec,
+    files: Vec<InputFile>,
+    scratch: PathBuf,
+}
+
+impl FileSource {
+    /// Resolve the paths of `spec`; directories are walked recursively in byte order of their
+    /// paths, skipping hidden entries. `scratch` is a private directory for cleaned copies.
+    pub fn open(spec: SourceSpec, scratch: &Path) -> Result<Self> {
+        if spec.paths.is_empty() {
+            return Err(Error::config(format!("source `{}` has no paths", spec.name)));
+        }
+        let mut files = Vec::new();
+        for p in &spec.paths {
+            let meta = std::fs::metadata(p).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Error::input(format!("source `{}`: path {} does not exist", spec.name, p.display()))
+                } else {
+                    Error::io(&format!("source `{}`: stat", spec.name), p, e)
+                }
+            })?;
+            if meta.is_dir() {
+                let mut found = Vec::new();
+                walk(p, &mut found)?;
+                found.sort();
+                if found.is_empty() {
+                    return Err(Error::input(format!(
+                        "source `{}`: directory {} holds no files",
+                        spec.name,
+                        p.display()
+                    )));
+                }
+                files.extend(found);
+            } else {
+                files.push(p.clone());
+            }
+        }
+        let files = files
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::metadata(&path).at("stat", &path)?.len();
+                Ok(InputFile { format: Format::of(&path), path, bytes })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(FileSource { spec, files, scratch: scratch.to_path_buf() })
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).at("list", dir)? {
+        let entry = entry.at("list", dir)?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let ft = entry.file_type().at("stat", &path)?;
+        if ft.is_dir() {
+            walk(&path, out)?;
+        } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+impl Source for FileSource {
+    fn spec(&self) -> &SourceSpec {
+        &self.spec
+    }
+
+    fn files(&self) -> &[InputFile] {
+        &self.files
+    }
+
+    fn scan(&self, emit: &mut dyn FnMut(DocBatch) -> Result<()>) -> Result<ScanStats> {
+        let mut stats = ScanStats::default();
+        let tables = table::TableReader::new(&self.spec, &self.scratch)?;
+        let mut texts = text::TextBatcher::new(&self.spec);
+        for (i, f) in self.files.iter().enumerate() {
+            match f.format {
+                Format::Text => texts.push(f, &tables, &mut stats, emit)?,
+                _ => {
+                    texts.flush(&tables, emit)?;
+                    tables.read(i, f, &mut stats, emit)?
+                }
+            }
+        }
+        texts.flush(&tables, emit)?;
+        Ok(stats)
+    }
+}

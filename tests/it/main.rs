@@ -1,0 +1,8 @@
+//! The integration suite: the real binary on real sample data.
+
+mod bad_input;
+mod interop;
+mod mix;
+mod resume;
+mod tokenizer;
+mod util;
