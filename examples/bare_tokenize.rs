@@ -11,14 +11,22 @@ use sluice::mix::tokenize::{Engine, load};
 
 fn collect(path: &std::path::Path, out: &mut Vec<String>) {
     if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for e in entries {
             collect(&e, out);
         }
     } else if path.extension().is_some_and(|e| e == "jsonl") {
         for l in std::fs::read_to_string(path).unwrap().lines() {
-            out.push(serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string());
+            out.push(
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
         }
     } else if let Ok(s) = std::fs::read_to_string(path) {
         out.push(s);
@@ -27,19 +35,32 @@ fn collect(path: &std::path::Path, out: &mut Vec<String>) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (tok, threads, engine) = (&args[1], args[2].parse::<usize>().unwrap(), args[3].as_str());
+    let (tok, threads, engine) = (
+        &args[1],
+        args[2].parse::<usize>().unwrap(),
+        args[3].as_str(),
+    );
     let mut docs = Vec::new();
     for p in &args[4..] {
         collect(std::path::Path::new(p), &mut docs);
     }
     let bytes: usize = docs.iter().map(String::len).sum();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     let t = Instant::now();
     let tokens: usize = match engine {
         "hf" => {
             let hf = tokenizers::Tokenizer::from_file(tok).unwrap();
             let refs: Vec<&str> = docs.iter().map(String::as_str).collect();
-            pool.install(|| hf.encode_batch_fast(refs, false).unwrap().iter().map(|e| e.len()).sum())
+            pool.install(|| {
+                hf.encode_batch_fast(refs, false)
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.len())
+                    .sum()
+            })
         }
         _ => {
             let (enc, _) = load(std::path::Path::new(tok), Engine::Fast, None).unwrap();

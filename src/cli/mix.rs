@@ -13,6 +13,7 @@ pub enum MixCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(args_override_self = true)]
 pub struct MixBuildArgs {
     /// Target-domain data: Parquet/JSONL/CSV files, text files, or directories of them
     /// [default: the shipped samples/target].
@@ -22,7 +23,7 @@ pub struct MixBuildArgs {
     #[arg(long, num_args = 1.., value_name = "PATH")]
     pub pretrain: Vec<PathBuf>,
     /// Fraction of training tokens drawn from pretraining data, in [0, 1), exact in every prefix.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
     pub inject: String,
     /// HuggingFace tokenizer.json [default: the shipped samples/tokenizer.json (GPT-2)].
     #[arg(long, value_name = "FILE")]

@@ -5,7 +5,11 @@ pub mod mix;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "sluice", version, about = "Build training data and feed it to GPU trainers.")]
+#[command(
+    name = "sluice",
+    version,
+    about = "Build training data and feed it to GPU trainers."
+)]
 pub struct Cli {
     /// No progress bars.
     #[arg(long, short, global = true)]

@@ -40,9 +40,14 @@ impl Fraction {
         let g = gcd(num, den);
         let (num, den) = (num / g.max(1), den / g.max(1));
         if num > u64::MAX as u128 || den > 1_000_000_000_000 {
-            return Err(Error::config(format!("`{s}` has too many digits (at most 12 decimals)")));
+            return Err(Error::config(format!(
+                "`{s}` has too many digits (at most 12 decimals)"
+            )));
         }
-        Ok(Fraction { num: num as u64, den: den as u64 })
+        Ok(Fraction {
+            num: num as u64,
+            den: den as u64,
+        })
     }
 
     pub fn is_zero(&self) -> bool {
@@ -78,9 +83,15 @@ mod tests {
 
     #[test]
     fn parses_exactly() {
-        assert_eq!(Fraction::parse("0.01").unwrap(), Fraction { num: 1, den: 100 });
+        assert_eq!(
+            Fraction::parse("0.01").unwrap(),
+            Fraction { num: 1, den: 100 }
+        );
         assert_eq!(Fraction::parse("0.5").unwrap(), Fraction { num: 1, den: 2 });
-        assert_eq!(Fraction::parse("1e-3").unwrap(), Fraction { num: 1, den: 1000 });
+        assert_eq!(
+            Fraction::parse("1e-3").unwrap(),
+            Fraction { num: 1, den: 1000 }
+        );
         assert_eq!(Fraction::parse(".25").unwrap(), Fraction { num: 1, den: 4 });
         assert_eq!(Fraction::parse("0").unwrap().num, 0);
         for bad in ["", "abc", "-0.1", "0.1.2", "1e", "e5"] {

@@ -53,6 +53,10 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 /// Read a JSON file written by [`write_json`].
 pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::input(format!("{} is not a valid sluice file: {e}", path.display())))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::input(format!(
+            "{} is not a valid sluice file: {e}",
+            path.display()
+        ))
+    })
 }

@@ -12,7 +12,9 @@ pub struct Progress {
 impl Progress {
     /// Bars only when stderr is a terminal and the user did not ask for quiet.
     pub fn auto(quiet: bool) -> Self {
-        Progress { enabled: !quiet && std::io::stderr().is_terminal() }
+        Progress {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+        }
     }
 
     pub fn hidden() -> Self {
@@ -31,6 +33,8 @@ impl Progress {
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
-        ProgressBar::new(len).with_style(style).with_prefix(what.to_string())
+        ProgressBar::new(len)
+            .with_style(style)
+            .with_prefix(what.to_string())
     }
 }

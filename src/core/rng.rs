@@ -40,7 +40,9 @@ impl KeyedRng {
 
     /// Draw number `i` of this stream, independent of any other draw.
     pub fn at(&self, i: u64) -> u64 {
-        mix(self.base.wrapping_add(i.wrapping_add(1).wrapping_mul(GAMMA)))
+        mix(self
+            .base
+            .wrapping_add(i.wrapping_add(1).wrapping_mul(GAMMA)))
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -100,6 +102,9 @@ mod tests {
         assert_eq!(content_key(b"sluice"), xxh3_64(b"sluice"));
         let v = draw(0, 0, "");
         assert_eq!(v, draw(0, 0, ""));
-        assert_eq!(format!("{:016x}", draw(1, 2, "order/0")), format!("{:016x}", KeyedRng::new(1, 2, "order/0").at(0)));
+        assert_eq!(
+            format!("{:016x}", draw(1, 2, "order/0")),
+            format!("{:016x}", KeyedRng::new(1, 2, "order/0").at(0))
+        );
     }
 }

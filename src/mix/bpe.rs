@@ -38,7 +38,8 @@ fn bytes_to_unicode() -> [char; 256] {
     let mut out = ['\0'; 256];
     let mut n = 0u32;
     for b in 0..256u32 {
-        let printable = (33..=126).contains(&b) || (161..=172).contains(&b) || (174..=255).contains(&b);
+        let printable =
+            (33..=126).contains(&b) || (161..=172).contains(&b) || (174..=255).contains(&b);
         out[b as usize] = if printable {
             char::from_u32(b).unwrap_or('\0')
         } else {
@@ -57,7 +58,10 @@ impl ByteLevelBpe {
             return Err("it has a normalizer".into());
         }
         let pre = &j["pre_tokenizer"];
-        if pre["type"] != "ByteLevel" || pre["add_prefix_space"] != false || pre["use_regex"] == false {
+        if pre["type"] != "ByteLevel"
+            || pre["add_prefix_space"] != false
+            || pre["use_regex"] == false
+        {
             return Err("its pre-tokenizer is not GPT-2's ByteLevel".into());
         }
         let m = &j["model"];
@@ -68,8 +72,17 @@ impl ByteLevelBpe {
             ("dropout", m["dropout"].is_null()),
             ("ignore_merges", m["ignore_merges"] != true),
             ("byte_fallback", m["byte_fallback"] != true),
-            ("continuing_subword_prefix", m["continuing_subword_prefix"].as_str().unwrap_or("").is_empty()),
-            ("end_of_word_suffix", m["end_of_word_suffix"].as_str().unwrap_or("").is_empty()),
+            (
+                "continuing_subword_prefix",
+                m["continuing_subword_prefix"]
+                    .as_str()
+                    .unwrap_or("")
+                    .is_empty(),
+            ),
+            (
+                "end_of_word_suffix",
+                m["end_of_word_suffix"].as_str().unwrap_or("").is_empty(),
+            ),
         ] {
             if !ok {
                 return Err(format!("its BPE model sets `{key}`"));
@@ -79,7 +92,12 @@ impl ByteLevelBpe {
             .as_object()
             .ok_or("model.vocab is not an object")?
             .iter()
-            .map(|(k, v)| Ok((k.as_str(), v.as_u64().ok_or("vocab id is not a number")? as u32)))
+            .map(|(k, v)| {
+                Ok((
+                    k.as_str(),
+                    v.as_u64().ok_or("vocab id is not a number")? as u32,
+                ))
+            })
             .collect::<std::result::Result<_, String>>()?;
         let b2u = bytes_to_unicode();
         let mut byte_ids = [0u32; 256];
@@ -90,7 +108,12 @@ impl ByteLevelBpe {
                 .ok_or_else(|| format!("byte {b} has no token"))?;
         }
         let mut merges = FxHashMap::default();
-        for (rank, mg) in m["merges"].as_array().ok_or("model.merges is not a list")?.iter().enumerate() {
+        for (rank, mg) in m["merges"]
+            .as_array()
+            .ok_or("model.merges is not a list")?
+            .iter()
+            .enumerate()
+        {
             let (a, b) = match mg {
                 Value::String(s) => s.split_once(' ').ok_or("a merge has no space")?,
                 Value::Array(p) if p.len() == 2 => (
@@ -99,17 +122,33 @@ impl ByteLevelBpe {
                 ),
                 _ => return Err("bad merge entry".into()),
             };
-            let id = |t: &str| vocab.get(t).copied().ok_or_else(|| format!("merge token `{t}` not in vocab"));
+            let id = |t: &str| {
+                vocab
+                    .get(t)
+                    .copied()
+                    .ok_or_else(|| format!("merge token `{t}` not in vocab"))
+            };
             let joined = format!("{a}{b}");
-            merges.entry((id(a)?, id(b)?)).or_insert((rank as u32, id(&joined)?));
+            merges
+                .entry((id(a)?, id(b)?))
+                .or_insert((rank as u32, id(&joined)?));
         }
         let mut patterns = Vec::new();
         let mut ids = Vec::new();
-        for t in j["added_tokens"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        for t in j["added_tokens"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             if t["single_word"] == true || t["lstrip"] == true || t["rstrip"] == true {
                 return Err("an added token strips or matches single words".into());
             }
-            patterns.push(t["content"].as_str().ok_or("added token without content")?.to_string());
+            patterns.push(
+                t["content"]
+                    .as_str()
+                    .ok_or("added token without content")?
+                    .to_string(),
+            );
             ids.push(t["id"].as_u64().ok_or("added token without id")? as u32);
         }
         let added = if patterns.is_empty() {
@@ -126,7 +165,9 @@ impl ByteLevelBpe {
             merges,
             added,
             classes: CharClasses::new()?,
-            cache: (0..CACHE_SHARDS).map(|_| Mutex::new(FxHashMap::default())).collect(),
+            cache: (0..CACHE_SHARDS)
+                .map(|_| Mutex::new(FxHashMap::default()))
+                .collect(),
         })
     }
 
@@ -249,9 +290,13 @@ enum Kind {
 }
 
 fn class_ranges(pattern: &str) -> std::result::Result<Vec<(char, char)>, String> {
-    let hir = regex_syntax::Parser::new().parse(pattern).map_err(|e| e.to_string())?;
+    let hir = regex_syntax::Parser::new()
+        .parse(pattern)
+        .map_err(|e| e.to_string())?;
     match hir.kind() {
-        HirKind::Class(Class::Unicode(c)) => Ok(c.ranges().iter().map(|r| (r.start(), r.end())).collect()),
+        HirKind::Class(Class::Unicode(c)) => {
+            Ok(c.ranges().iter().map(|r| (r.start(), r.end())).collect())
+        }
         _ => Err(format!("{pattern} is not a Unicode class")),
     }
 }
@@ -298,7 +343,11 @@ impl CharClasses {
 
     #[inline]
     fn kind(&self, c: char) -> Kind {
-        if c.is_ascii() { self.ascii[c as usize] } else { self.classify(c) }
+        if c.is_ascii() {
+            self.ascii[c as usize]
+        } else {
+            self.classify(c)
+        }
     }
 
     /// End of the word that starts at byte `start` of `s`.
@@ -313,7 +362,9 @@ impl CharClasses {
             }
         }
         let mut chars = s[start..].char_indices();
-        let Some((_, c0)) = chars.next() else { return start };
+        let Some((_, c0)) = chars.next() else {
+            return start;
+        };
         let k0 = self.kind(c0);
         // ` ?\p{L}+`, ` ?\p{N}+`, ` ?[^\s\p{L}\p{N}]+`: an optional space, then a run of one kind.
         let (run_kind, run_from) = if c0 == ' ' {
@@ -337,7 +388,11 @@ impl CharClasses {
             last_start = start + i;
             end = start + i + c.len_utf8();
         }
-        if end == s.len() || last_start == start { end } else { last_start }
+        if end == s.len() || last_start == start {
+            end
+        } else {
+            last_start
+        }
     }
 
     fn run_end(&self, s: &str, from: usize, kind: Kind) -> usize {
@@ -369,10 +424,18 @@ mod tests {
     #[test]
     fn splits_like_the_gpt2_regex() {
         assert_eq!(words("Hello world"), ["Hello", " world"]);
-        assert_eq!(words("it's  fine\n\n  ok"), ["it", "'s", " ", " fine", "\n\n ", " ok"]);
+        assert_eq!(
+            words("it's  fine\n\n  ok"),
+            ["it", "'s", " ", " fine", "\n\n ", " ok"]
+        );
         assert_eq!(words("a \n b"), ["a", " \n", " b"]);
         assert_eq!(words("x\t\ty"), ["x", "\t", "\t", "y"]);
-        assert_eq!(words("fn f()  {\n    x += 1;\n}  "), ["fn", " f", "()", " ", " {", "\n   ", " x", " +=", " 1", ";", "\n", "}", "  "]);
+        assert_eq!(
+            words("fn f()  {\n    x += 1;\n}  "),
+            [
+                "fn", " f", "()", " ", " {", "\n   ", " x", " +=", " 1", ";", "\n", "}", "  "
+            ]
+        );
         assert_eq!(words("!'s 'x '"), ["!'", "s", " '", "x", " '"]);
         assert_eq!(words("Grüße 42°"), ["Grüße", " 42", "°"]);
     }

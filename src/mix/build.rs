@@ -30,7 +30,14 @@ use crate::sink::parquet::ParquetShards;
 use crate::source::{DocBatch, FileSource, Source, SourceSpec};
 
 const WORK: &str = ".sluice";
-const OUTPUTS: [&str; 6] = ["train", "val_target", "val_pretrain", "megatron", "manifest.json", WORK];
+const OUTPUTS: [&str; 6] = [
+    "train",
+    "val_target",
+    "val_pretrain",
+    "megatron",
+    "manifest.json",
+    WORK,
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -154,8 +161,13 @@ pub fn run(cfg: &MixConfig, exec: &ExecConfig) -> Result<Outcome> {
     let out = &exec.out;
     let work = out.join(WORK);
     let target = FileSource::open(cfg.target.clone(), &work.join("scratch"))?;
-    let pretrain = cfg.pretrain.clone().map(|s| FileSource::open(s, &work.join("scratch"))).transpose()?;
-    let (encoder, tok_info) = tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
+    let pretrain = cfg
+        .pretrain
+        .clone()
+        .map(|s| FileSource::open(s, &work.join("scratch")))
+        .transpose()?;
+    let (encoder, tok_info) =
+        tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
 
     let mut inputs = BTreeMap::new();
     for src in std::iter::once(&target).chain(pretrain.as_ref()) {
@@ -185,10 +197,27 @@ pub fn run(cfg: &MixConfig, exec: &ExecConfig) -> Result<Outcome> {
     );
 
     let created = match prepare_out_dir(out, &fingerprint, exec.overwrite)? {
-        OutState::UpToDate(manifest) => return Ok(Outcome { manifest: *manifest, up_to_date: true, resumed: false }),
+        OutState::UpToDate(manifest) => {
+            return Ok(Outcome {
+                manifest: *manifest,
+                up_to_date: true,
+                resumed: false,
+            });
+        }
         OutState::Ready { created } => created,
     };
-    let result = build(cfg, exec, p, &target, pretrain.as_ref(), encoder.as_ref(), &tok_info, &fingerprint, inputs, config_json);
+    let result = build(
+        cfg,
+        exec,
+        p,
+        &target,
+        pretrain.as_ref(),
+        encoder.as_ref(),
+        &tok_info,
+        &fingerprint,
+        inputs,
+        config_json,
+    );
     if let Err(e) = &result
         && e.wrote_nothing
     {
@@ -208,19 +237,32 @@ struct BuildError {
 
 impl From<Error> for BuildError {
     fn from(error: Error) -> Self {
-        BuildError { error, wrote_nothing: false }
+        BuildError {
+            error,
+            wrote_nothing: false,
+        }
     }
 }
 
 fn before_output(error: Error) -> BuildError {
-    BuildError { error, wrote_nothing: true }
+    BuildError {
+        error,
+        wrote_nothing: true,
+    }
 }
 
 fn validate(cfg: &MixConfig) -> Result<Fraction> {
-    let p = Fraction::parse(&cfg.inject).map_err(|_| Error::config(format!("--inject `{}` is not a number", cfg.inject)))?;
-    if p.num >= p.den {
-        return Err(Error::config(format!("--inject {} is outside [0, 1): it is the fraction of training tokens from pretraining data", cfg.inject)));
+    let negative =
+        cfg.inject.trim().starts_with('-') && Fraction::parse(&cfg.inject.trim()[1..]).is_ok();
+    let p = Fraction::parse(&cfg.inject)
+        .map_err(|_| Error::config(format!("--inject `{}` is not a number", cfg.inject)));
+    if negative || p.as_ref().is_ok_and(|p| p.num >= p.den) {
+        return Err(Error::config(format!(
+            "--inject {} is outside [0, 1): it is the fraction of training tokens from pretraining data",
+            cfg.inject
+        )));
     }
+    let p = p?;
     if cfg.seq_len == 0 {
         return Err(Error::config("--seq-len must be at least 1"));
     }
@@ -228,13 +270,21 @@ fn validate(cfg: &MixConfig) -> Result<Fraction> {
         return Err(Error::config("--epochs must be at least 1"));
     }
     if !(0.0..1.0).contains(&cfg.val_frac) {
-        return Err(Error::config(format!("--val-frac {} is outside [0, 1)", cfg.val_frac)));
+        return Err(Error::config(format!(
+            "--val-frac {} is outside [0, 1)",
+            cfg.val_frac
+        )));
     }
     if !p.is_zero() && cfg.pretrain.is_none() {
-        return Err(Error::config(format!("--inject {} needs pretraining data: pass --pretrain PATH", cfg.inject)));
+        return Err(Error::config(format!(
+            "--inject {} needs pretraining data: pass --pretrain PATH",
+            cfg.inject
+        )));
     }
     if cfg.formats.is_empty() {
-        return Err(Error::config("--format needs at least one of parquet, megatron"));
+        return Err(Error::config(
+            "--format needs at least one of parquet, megatron",
+        ));
     }
     Ok(p)
 }
@@ -248,7 +298,12 @@ fn prepare_out_dir(out: &Path, fingerprint: &str, overwrite: bool) -> Result<Out
     let shown = out.display();
     if !out.exists() {
         std::fs::create_dir_all(out.join(WORK)).at("create", out)?;
-        write_json(&out.join(WORK).join("run.json"), &RunFile { fingerprint: fingerprint.into() })?;
+        write_json(
+            &out.join(WORK).join("run.json"),
+            &RunFile {
+                fingerprint: fingerprint.into(),
+            },
+        )?;
         return Ok(OutState::Ready { created: true });
     }
     let manifest = out.join("manifest.json");
@@ -271,7 +326,9 @@ fn prepare_out_dir(out: &Path, fingerprint: &str, overwrite: bool) -> Result<Out
         )));
     }
     let same_run = run_file.exists()
-        && read_json::<RunFile>(&run_file).map(|r| r.fingerprint == fingerprint).unwrap_or(false);
+        && read_json::<RunFile>(&run_file)
+            .map(|r| r.fingerprint == fingerprint)
+            .unwrap_or(false);
     if !same_run || overwrite {
         // An unfinished run of another configuration, or a forced rebuild: start clean.
         for name in OUTPUTS {
@@ -283,7 +340,12 @@ fn prepare_out_dir(out: &Path, fingerprint: &str, overwrite: bool) -> Result<Out
             }
         }
         std::fs::create_dir_all(out.join(WORK)).at("create", out)?;
-        write_json(&run_file, &RunFile { fingerprint: fingerprint.into() })?;
+        write_json(
+            &run_file,
+            &RunFile {
+                fingerprint: fingerprint.into(),
+            },
+        )?;
     }
     Ok(OutState::Ready { created: empty })
 }
@@ -315,8 +377,19 @@ fn build(
         }
         _ => {
             let _ = std::fs::remove_dir_all(&spill_dir);
-            std::fs::create_dir_all(&spill_dir).at("create", &spill_dir).map_err(before_output)?;
-            let p1 = phase1(cfg, exec, target, pretrain, encoder, tok_info.eos_id, &spill_dir).map_err(before_output)?;
+            std::fs::create_dir_all(&spill_dir)
+                .at("create", &spill_dir)
+                .map_err(before_output)?;
+            let p1 = phase1(
+                cfg,
+                exec,
+                target,
+                pretrain,
+                encoder,
+                tok_info.eos_id,
+                &spill_dir,
+            )
+            .map_err(before_output)?;
             write_json(&phase1_file, &p1).map_err(before_output)?;
             p1
         }
@@ -349,20 +422,32 @@ fn build(
 
     // Phase 2.
     let sinks = |split: &str| -> Result<Vec<Box<dyn SequenceSink>>> {
-        let rows = if cfg.shard_rows > 0 { cfg.shard_rows } else { ((1u64 << 24) / seq_len).max(1) };
+        let rows = if cfg.shard_rows > 0 {
+            cfg.shard_rows
+        } else {
+            ((1u64 << 24) / seq_len).max(1)
+        };
         cfg.formats
             .iter()
             .map(|f| -> Result<Box<dyn SequenceSink>> {
                 Ok(match f {
                     OutputFormat::Parquet => Box::new(ParquetShards::create(out, split, rows)?),
-                    OutputFormat::Megatron => Box::new(MegatronFiles::create(out, split, tok_info.vocab_size)?),
+                    OutputFormat::Megatron => {
+                        Box::new(MegatronFiles::create(out, split, tok_info.vocab_size)?)
+                    }
                 })
             })
             .collect()
     };
-    let resumed_shards = out.join("train").join("part-00000.parquet").exists() || out.join("megatron").exists();
+    let resumed_shards =
+        out.join("train").join("part-00000.parquet").exists() || out.join("megatron").exists();
     resumed |= resumed_shards;
-    let stream = |name: &str| SequenceStream::new(SpillReader::open(&spill_dir, name, &spill(name)), seq_len as usize);
+    let stream = |name: &str| {
+        SequenceStream::new(
+            SpillReader::open(&spill_dir, name, &spill(name)),
+            seq_len as usize,
+        )
+    };
     let bar = exec.progress.bar(schedule.total, "train", "sequences");
 
     let mut train = SplitReport::default();
@@ -373,8 +458,14 @@ fn build(
     let mut n_pre = 0u64;
     for i in 0..schedule.total {
         let from_pre = schedule.is_pretrain(i);
-        let (s, name) = if from_pre { (&mut pre, "pretrain") } else { (&mut tgt, "target") };
-        let seq = s.next_seq()?.ok_or_else(|| Error::internal(format!("{name} sequences ran out at {i}")))?;
+        let (s, name) = if from_pre {
+            (&mut pre, "pretrain")
+        } else {
+            (&mut tgt, "target")
+        };
+        let seq = s
+            .next_seq()?
+            .ok_or_else(|| Error::internal(format!("{name} sequences ran out at {i}")))?;
         for sink in train_sinks.iter_mut() {
             sink.write(&seq, name)?;
         }
@@ -387,12 +478,19 @@ fn build(
     }
     bar.finish_and_clear();
     train.dropped_tail_tokens = target_tokens - n_target * seq_len;
-    train.files = train_sinks.into_iter().map(|s| s.finish()).collect::<Result<Vec<_>>>()?.concat();
+    train.files = train_sinks
+        .into_iter()
+        .map(|s| s.finish())
+        .collect::<Result<Vec<_>>>()?
+        .concat();
 
     let mut splits = BTreeMap::new();
     splits.insert("train".to_string(), train);
     let val_splits: &[(&str, &str, &str)] = if pretrain.is_some() {
-        &[("val_target", "target-val", "target"), ("val_pretrain", "pretrain-val", "pretrain")]
+        &[
+            ("val_target", "target-val", "target"),
+            ("val_pretrain", "pretrain-val", "pretrain"),
+        ]
     } else {
         &[("val_target", "target-val", "target")]
     };
@@ -407,7 +505,11 @@ fn build(
             count(&mut rep, source, &seq);
         }
         rep.dropped_tail_tokens = st.pending_tokens() as u64;
-        rep.files = ss.into_iter().map(|s| s.finish()).collect::<Result<Vec<_>>>()?.concat();
+        rep.files = ss
+            .into_iter()
+            .map(|s| s.finish())
+            .collect::<Result<Vec<_>>>()?
+            .concat();
         splits.insert(split.to_string(), rep);
     }
 
@@ -433,7 +535,11 @@ fn build(
     };
     write_json(&out.join("manifest.json"), &manifest)?;
     let _ = std::fs::remove_dir_all(&work);
-    Ok(Outcome { manifest, up_to_date: false, resumed })
+    Ok(Outcome {
+        manifest,
+        up_to_date: false,
+        resumed,
+    })
 }
 
 fn count(rep: &mut SplitReport, source: &str, seq: &super::pack::Sequence) {
@@ -459,19 +565,36 @@ fn phase1(
         .num_threads(exec.threads.max(1))
         .build()
         .map_err(|e| Error::internal(format!("start thread pool: {e}")))?;
-    let total_bytes: u64 = std::iter::once(target).chain(pretrain).flat_map(|s| s.files()).map(|f| f.bytes).sum();
+    let total_bytes: u64 = std::iter::once(target)
+        .chain(pretrain)
+        .flat_map(|s| s.files())
+        .map(|f| f.bytes)
+        .sum();
     let bar = exec.progress.bar(total_bytes, "tokenize", "bytes");
     let mut p1 = Phase1::default();
-    for (src, role, epochs) in std::iter::once((target, "target", cfg.epochs)).chain(pretrain.map(|s| (s, "pretrain", 1))) {
+    for (src, role, epochs) in
+        std::iter::once((target, "target", cfg.epochs)).chain(pretrain.map(|s| (s, "pretrain", 1)))
+    {
         let est: u64 = src
             .files()
             .iter()
-            .map(|f| if f.format == crate::source::Format::Parquet { 4 * f.bytes } else { f.bytes })
+            .map(|f| {
+                if f.format == crate::source::Format::Parquet {
+                    4 * f.bytes
+                } else {
+                    f.bytes
+                }
+            })
             .sum();
         // Each of the two streams read at once in phase 2 holds a bucket and its parsed copy.
         let budget = (exec.shuffle_mem / 4).max(1 << 20);
         let buckets = |bytes: u64| (bytes.div_ceil(budget)).clamp(1, 4096) as u32;
-        let mut train = SpillWriter::create(spill_dir, &format!("{role}-train"), buckets(est * epochs as u64), epochs)?;
+        let mut train = SpillWriter::create(
+            spill_dir,
+            &format!("{role}-train"),
+            buckets(est * epochs as u64),
+            epochs,
+        )?;
         let val_est = (est as f64 * cfg.val_frac * 1.2) as u64;
         let mut val = SpillWriter::create(spill_dir, &format!("{role}-val"), buckets(val_est), 1)?;
         let orders: Vec<String> = (0..epochs).map(|e| format!("order/{role}/{e}")).collect();
@@ -523,7 +646,10 @@ fn phase1(
         let stats = std::thread::scope(|s| -> Result<_> {
             let (tx, rx) = sync_channel::<DocBatch>(2);
             let reader = s.spawn(move || {
-                src.scan(&mut |b| tx.send(b).map_err(|_| Error::internal("document reader stopped")))
+                src.scan(&mut |b| {
+                    tx.send(b)
+                        .map_err(|_| Error::internal("document reader stopped"))
+                })
             });
             let mut res = Ok(());
             while let Ok(b) = rx.recv() {
@@ -533,7 +659,9 @@ fn phase1(
                 }
             }
             drop(rx);
-            let scanned = reader.join().map_err(|_| Error::internal("document reader panicked"))?;
+            let scanned = reader
+                .join()
+                .map_err(|_| Error::internal("document reader panicked"))?;
             res?;
             scanned
         })?;

@@ -22,7 +22,10 @@ impl Packer {
         assert!(seq_len > 0);
         Packer {
             seq_len,
-            cur: Sequence { tokens: Vec::with_capacity(seq_len), doc_starts: Vec::new() },
+            cur: Sequence {
+                tokens: Vec::with_capacity(seq_len),
+                doc_starts: Vec::new(),
+            },
             ready: VecDeque::new(),
         }
     }
@@ -38,7 +41,10 @@ impl Packer {
             self.cur.tokens.extend_from_slice(&tokens[..take]);
             tokens = &tokens[take..];
             if self.cur.tokens.len() == self.seq_len {
-                let next = Sequence { tokens: Vec::with_capacity(self.seq_len), doc_starts: Vec::new() };
+                let next = Sequence {
+                    tokens: Vec::with_capacity(self.seq_len),
+                    doc_starts: Vec::new(),
+                };
                 self.ready.push_back(std::mem::replace(&mut self.cur, next));
             }
         }
@@ -64,8 +70,20 @@ mod tests {
         p.push_doc(&[1, 2, 3]);
         p.push_doc(&[4, 5, 6, 7, 8, 9]);
         p.push_doc(&[10]);
-        assert_eq!(p.pop().unwrap(), Sequence { tokens: vec![1, 2, 3, 4], doc_starts: vec![0, 3] });
-        assert_eq!(p.pop().unwrap(), Sequence { tokens: vec![5, 6, 7, 8], doc_starts: vec![] });
+        assert_eq!(
+            p.pop().unwrap(),
+            Sequence {
+                tokens: vec![1, 2, 3, 4],
+                doc_starts: vec![0, 3]
+            }
+        );
+        assert_eq!(
+            p.pop().unwrap(),
+            Sequence {
+                tokens: vec![5, 6, 7, 8],
+                doc_starts: vec![]
+            }
+        );
         assert_eq!(p.pop(), None);
         assert_eq!(p.pending_tokens(), 2);
     }

@@ -23,12 +23,24 @@ impl Schedule {
         assert!(p.num < p.den, "inject fraction must be below 1");
         let targets_in = |n: u64| n - p.round_mul(n);
         // targets_in is non-decreasing with steps of 0 or 1: binary search its first n.
-        let (mut lo, mut hi) = (target, (target as u128 * p.den as u128 / (p.den - p.num) as u128) as u64 + 2);
+        let (mut lo, mut hi) = (
+            target,
+            (target as u128 * p.den as u128 / (p.den - p.num) as u128) as u64 + 2,
+        );
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if targets_in(mid) >= target { hi = mid } else { lo = mid + 1 }
+            if targets_in(mid) >= target {
+                hi = mid
+            } else {
+                lo = mid + 1
+            }
         }
-        Schedule { target, pretrain: p.round_mul(lo), total: lo, p: Some(p) }
+        Schedule {
+            target,
+            pretrain: p.round_mul(lo),
+            total: lo,
+            p: Some(p),
+        }
     }
 
     /// Pretraining sequences among the first `n`.
@@ -54,7 +66,11 @@ mod tests {
                 let s = Schedule::new(f, target);
                 let (mut pre, mut tgt) = (0u64, 0u64);
                 for i in 0..s.total {
-                    if s.is_pretrain(i) { pre += 1 } else { tgt += 1 }
+                    if s.is_pretrain(i) {
+                        pre += 1
+                    } else {
+                        tgt += 1
+                    }
                     let dev = (pre as f64 - f.as_f64() * (i + 1) as f64).abs();
                     assert!(dev <= 0.5 + 1e-9, "p={p} target={target} i={i} dev={dev}");
                 }

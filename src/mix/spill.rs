@@ -41,13 +41,20 @@ impl SpillWriter {
         let files = (0..(buckets * epochs) as usize)
             .map(|i| {
                 let p = bucket_path(dir, name, i);
-                Ok(BufWriter::with_capacity(32 << 10, File::create(&p).at("create", &p)?))
+                Ok(BufWriter::with_capacity(
+                    32 << 10,
+                    File::create(&p).at("create", &p)?,
+                ))
             })
             .collect::<Result<_>>()?;
         Ok(SpillWriter {
             dir: dir.to_path_buf(),
             name: name.to_string(),
-            info: SpillInfo { buckets, epochs, ..Default::default() },
+            info: SpillInfo {
+                buckets,
+                epochs,
+                ..Default::default()
+            },
             files,
         })
     }
@@ -64,7 +71,8 @@ impl SpillWriter {
         for t in tokens {
             rec.extend_from_slice(&t.to_le_bytes());
         }
-        f.write_all(&rec).at("write", &bucket_path(&self.dir, &self.name, i))?;
+        f.write_all(&rec)
+            .at("write", &bucket_path(&self.dir, &self.name, i))?;
         if epoch == 0 {
             self.info.documents += 1;
         }
@@ -110,13 +118,19 @@ impl SpillReader {
     fn load(&mut self, i: usize) -> Result<()> {
         let p = bucket_path(&self.dir, &self.name, i);
         let mut bytes = Vec::new();
-        File::open(&p).at("open", &p)?.read_to_end(&mut bytes).at("read", &p)?;
+        File::open(&p)
+            .at("open", &p)?
+            .read_to_end(&mut bytes)
+            .at("read", &p)?;
         self.tokens.clear();
         self.entries.clear();
         self.pos = 0;
         let corrupt = || Error::internal(format!("spill file {} is truncated", p.display()));
         let mut at = 0;
-        let u64_at = |b: &[u8], i: usize| b.get(i..i + 8).map(|s| u64::from_le_bytes(s.try_into().unwrap_or_default()));
+        let u64_at = |b: &[u8], i: usize| {
+            b.get(i..i + 8)
+                .map(|s| u64::from_le_bytes(s.try_into().unwrap_or_default()))
+        };
         while at < bytes.len() {
             let key = u64_at(&bytes, at).ok_or_else(corrupt)?;
             let seq = u64_at(&bytes, at + 8).ok_or_else(corrupt)?;
@@ -126,8 +140,10 @@ impl SpillReader {
                 .ok_or_else(corrupt)?;
             let body = bytes.get(at + 20..at + 20 + 4 * len).ok_or_else(corrupt)?;
             let off = self.tokens.len();
-            self.tokens
-                .extend(body.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+            self.tokens.extend(
+                body.chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            );
             self.entries.push((key, seq, off, len));
             at += 20 + 4 * len;
         }
@@ -160,7 +176,11 @@ pub struct SequenceStream {
 
 impl SequenceStream {
     pub fn new(reader: SpillReader, seq_len: usize) -> Self {
-        SequenceStream { reader, packer: Packer::new(seq_len), done: false }
+        SequenceStream {
+            reader,
+            packer: Packer::new(seq_len),
+            done: false,
+        }
     }
 
     pub fn next_seq(&mut self) -> Result<Option<Sequence>> {

@@ -54,17 +54,28 @@ impl Encoder for HfEncoder {
 }
 
 /// Load `path`; `eos` names the end-of-document token (None: detect; Some("")): none).
-pub fn load(path: &Path, engine: Engine, eos: Option<&str>) -> Result<(Box<dyn Encoder>, TokenizerInfo)> {
+pub fn load(
+    path: &Path,
+    engine: Engine,
+    eos: Option<&str>,
+) -> Result<(Box<dyn Encoder>, TokenizerInfo)> {
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| Error::io("read tokenizer", path, e))?;
-    let hf = tokenizers::Tokenizer::from_bytes(&bytes)
-        .map_err(|e| Error::input(format!("tokenizer {shown} is not a valid HuggingFace tokenizer.json: {e}")))?;
+    let hf = tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| {
+        Error::input(format!(
+            "tokenizer {shown} is not a valid HuggingFace tokenizer.json: {e}"
+        ))
+    })?;
     let vocab_size = hf.get_vocab_size(true) as u32;
     let (eos_token, eos_id) = match eos {
         Some("") => (None, None),
         Some(tok) => match hf.token_to_id(tok) {
             Some(id) => (Some(tok.to_string()), Some(id)),
-            None => return Err(Error::config(format!("--eos `{tok}` is not in the vocabulary of {shown}"))),
+            None => {
+                return Err(Error::config(format!(
+                    "--eos `{tok}` is not in the vocabulary of {shown}"
+                )));
+            }
         },
         None => EOS_CANDIDATES
             .iter()
@@ -75,7 +86,9 @@ pub fn load(path: &Path, engine: Engine, eos: Option<&str>) -> Result<(Box<dyn E
         Engine::Hf => None,
         Engine::Auto => ByteLevelBpe::from_tokenizer_json(&bytes).ok(),
         Engine::Fast => Some(ByteLevelBpe::from_tokenizer_json(&bytes).map_err(|why| {
-            Error::config(format!("--tokenizer-engine fast cannot encode {shown}: {why}; use auto or hf"))
+            Error::config(format!(
+                "--tokenizer-engine fast cannot encode {shown}: {why}; use auto or hf"
+            ))
         })?),
     };
     let info = |engine: &str| -> Result<TokenizerInfo> {

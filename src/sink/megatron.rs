@@ -30,8 +30,15 @@ impl MegatronFiles {
     pub fn create(out_dir: &Path, split: &str, vocab_size: u32) -> Result<Self> {
         let dir = out_dir.join("megatron");
         std::fs::create_dir_all(&dir).at("create", &dir)?;
-        let (bin, idx) = (dir.join(format!("{split}.bin")), dir.join(format!("{split}.idx")));
-        let bin = if bin.exists() && idx.exists() { None } else { Some(AtomicFile::create(&bin)?) };
+        let (bin, idx) = (
+            dir.join(format!("{split}.bin")),
+            dir.join(format!("{split}.idx")),
+        );
+        let bin = if bin.exists() && idx.exists() {
+            None
+        } else {
+            Some(AtomicFile::create(&bin)?)
+        };
         Ok(MegatronFiles {
             out_dir: out_dir.to_path_buf(),
             split: split.to_string(),

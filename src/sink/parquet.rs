@@ -48,7 +48,13 @@ impl ParquetShards {
     pub fn create(out_dir: &Path, split: &str, rows_per_shard: u64) -> Result<Self> {
         let dir = out_dir.join(split);
         std::fs::create_dir_all(&dir).at("create", &dir)?;
-        let list = || ListBuilder::new(UInt32Builder::new()).with_field(Arc::new(Field::new("item", DataType::UInt32, false)));
+        let list = || {
+            ListBuilder::new(UInt32Builder::new()).with_field(Arc::new(Field::new(
+                "item",
+                DataType::UInt32,
+                false,
+            )))
+        };
         Ok(ParquetShards {
             out_dir: out_dir.to_path_buf(),
             split: split.to_string(),
@@ -75,7 +81,9 @@ impl ParquetShards {
             return Ok(());
         }
         let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(|e| Error::internal(e.to_string()))?))
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(1).map_err(|e| Error::internal(e.to_string()))?,
+            ))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .build();
         let file = AtomicFile::create(&path)?;
@@ -161,6 +169,9 @@ impl SequenceSink for ParquetShards {
             }
             self.close_shard()?;
         }
-        self.done.iter().map(|(rel, rows)| ShardInfo::of(&self.out_dir, rel, *rows)).collect()
+        self.done
+            .iter()
+            .map(|(rel, rows)| ShardInfo::of(&self.out_dir, rel, *rows))
+            .collect()
     }
 }

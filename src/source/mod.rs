@@ -25,7 +25,12 @@ pub enum Format {
 
 impl Format {
     fn of(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("parquet") => Format::Parquet,
             Some("jsonl" | "ndjson") => Format::Jsonl,
             Some("csv") => Format::Csv,
@@ -100,13 +105,20 @@ impl FileSource {
     /// paths, skipping hidden entries. `scratch` is a private directory for cleaned copies.
     pub fn open(spec: SourceSpec, scratch: &Path) -> Result<Self> {
         if spec.paths.is_empty() {
-            return Err(Error::config(format!("source `{}` has no paths", spec.name)));
+            return Err(Error::config(format!(
+                "source `{}` has no paths",
+                spec.name
+            )));
         }
         let mut files = Vec::new();
         for p in &spec.paths {
             let meta = std::fs::metadata(p).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
-                    Error::input(format!("source `{}`: path {} does not exist", spec.name, p.display()))
+                    Error::input(format!(
+                        "source `{}`: path {} does not exist",
+                        spec.name,
+                        p.display()
+                    ))
                 } else {
                     Error::io(&format!("source `{}`: stat", spec.name), p, e)
                 }
@@ -131,10 +143,18 @@ impl FileSource {
             .into_iter()
             .map(|path| {
                 let bytes = std::fs::metadata(&path).at("stat", &path)?.len();
-                Ok(InputFile { format: Format::of(&path), path, bytes })
+                Ok(InputFile {
+                    format: Format::of(&path),
+                    path,
+                    bytes,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(FileSource { spec, files, scratch: scratch.to_path_buf() })
+        Ok(FileSource {
+            spec,
+            files,
+            scratch: scratch.to_path_buf(),
+        })
     }
 }
 
@@ -172,12 +192,22 @@ impl Source for FileSource {
             match f.format {
                 Format::Text => texts.push(f, &tables, &mut stats, emit)?,
                 _ => {
-                    texts.flush(&tables, emit)?;
-                    tables.read(i, f, &mut stats, emit)?
+                    texts.flush(&tables, &mut stats, emit)?;
+                    // Readers of third-party formats may panic on corrupt files: name the file.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        tables.read(i, f, &mut stats, emit)
+                    }))
+                    .map_err(|_| {
+                        Error::input(format!(
+                            "source `{}`, file {}: the reader crashed on it (corrupt file?)",
+                            self.spec.name,
+                            f.path.display()
+                        ))
+                    })??
                 }
             }
         }
-        texts.flush(&tables, emit)?;
+        texts.flush(&tables, &mut stats, emit)?;
         Ok(stats)
     }
 }

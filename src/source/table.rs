@@ -8,7 +8,9 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use datafusion::dataframe::DataFrame;
-use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
+use datafusion::prelude::{
+    CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionConfig, SessionContext,
+};
 use futures::StreamExt;
 
 use super::{DocBatch, Format, InputFile, OnError, ScanStats, SourceSpec};
@@ -52,23 +54,65 @@ impl TableReader {
         // JSONL is checked line by line first, so a bad line is named (or skipped) before DataFusion
         // would fail on it somewhere mid-stream.
         let mut path = file.path.clone();
+        if file.format == Format::Parquet {
+            check_parquet_footer(&file.path).map_err(|why| {
+                Error::input(format!(
+                    "source `{name}`, file {shown}: not a readable Parquet file: {why}"
+                ))
+            })?;
+        }
         if file.format == Format::Jsonl {
-            if let Some(clean) = self.check_jsonl(index, file, stats)? {
-                path = clean;
+            match self.check_jsonl(index, file, stats)? {
+                Jsonl::Empty => {
+                    return emit(DocBatch {
+                        docs: Vec::new(),
+                        input_bytes: file.bytes,
+                    });
+                }
+                Jsonl::Clean(p) => path = p,
+                Jsonl::Valid => {}
             }
         }
+        if file.bytes == 0 && file.format == Format::Csv {
+            return emit(DocBatch {
+                docs: Vec::new(),
+                input_bytes: 0,
+            });
+        }
         let err = |e: datafusion::error::DataFusionError| {
-            Error::input(format!("source `{name}`, file {shown}: cannot read: {}", strip(&e)))
+            Error::input(format!(
+                "source `{name}`, file {shown}: cannot read: {}",
+                strip(&e)
+            ))
         };
         self.rt.block_on(async {
-            let p = path.to_str().ok_or_else(|| Error::input(format!("source `{name}`: path {shown} is not UTF-8")))?;
-            let ext = format!(".{}", path.extension().and_then(|e| e.to_str()).unwrap_or(""));
+            let p = path.to_str().ok_or_else(|| {
+                Error::input(format!("source `{name}`: path {shown} is not UTF-8"))
+            })?;
+            let ext = format!(
+                ".{}",
+                path.extension().and_then(|e| e.to_str()).unwrap_or("")
+            );
             let df = match file.format {
-                Format::Parquet => self.ctx.read_parquet(p, ParquetReadOptions::default().file_extension(&ext)).await,
-                Format::Jsonl => self.ctx.read_json(p, JsonReadOptions::default().file_extension(&ext)).await,
+                Format::Parquet => {
+                    self.ctx
+                        .read_parquet(p, ParquetReadOptions::default().file_extension(&ext))
+                        .await
+                }
+                Format::Jsonl => {
+                    self.ctx
+                        .read_json(p, JsonReadOptions::default().file_extension(&ext))
+                        .await
+                }
                 Format::Csv => {
                     self.ctx
-                        .read_csv(p, CsvReadOptions::new().has_header(true).newlines_in_values(true).file_extension(&ext))
+                        .read_csv(
+                            p,
+                            CsvReadOptions::new()
+                                .has_header(true)
+                                .newlines_in_values(true)
+                                .file_extension(&ext),
+                        )
                         .await
                 }
                 Format::Text => unreachable!("text files are not tables"),
@@ -80,9 +124,15 @@ impl TableReader {
             while let Some(batch) = stream.next().await {
                 let batch = batch.map_err(err)?;
                 let docs = self.texts(batch.column(0), &shown, &mut row, stats)?;
-                emit(DocBatch { docs, input_bytes: 0 })?;
+                emit(DocBatch {
+                    docs,
+                    input_bytes: 0,
+                })?;
             }
-            emit(DocBatch { docs: Vec::new(), input_bytes: file.bytes })
+            emit(DocBatch {
+                docs: Vec::new(),
+                input_bytes: file.bytes,
+            })
         })
     }
 
@@ -97,7 +147,10 @@ impl TableReader {
                 cols.join(", ")
             )));
         };
-        if !matches!(field.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+        if !matches!(
+            field.data_type(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ) {
             return Err(Error::input(format!(
                 "column `{col}` in source `{name}`, file {shown} has type {}, expected a string",
                 field.data_type()
@@ -105,8 +158,11 @@ impl TableReader {
         }
         let df = match &self.spec.filter {
             Some(sql) => {
-                let expr = df.parse_sql_expr(sql).map_err(|e| bad_filter(name, sql, shown, &e))?;
-                df.filter(expr).map_err(|e| bad_filter(name, sql, shown, &e))?
+                let expr = df
+                    .parse_sql_expr(sql)
+                    .map_err(|e| bad_filter(name, sql, shown, &e))?;
+                df.filter(expr)
+                    .map_err(|e| bad_filter(name, sql, shown, &e))?
             }
             None => df,
         };
@@ -114,7 +170,13 @@ impl TableReader {
             .map_err(|e| Error::internal(format!("select `{col}`: {e}")))
     }
 
-    fn texts(&self, arr: &ArrayRef, shown: &str, row: &mut u64, stats: &mut ScanStats) -> Result<Vec<String>> {
+    fn texts(
+        &self,
+        arr: &ArrayRef,
+        shown: &str,
+        row: &mut u64,
+        stats: &mut ScanStats,
+    ) -> Result<Vec<String>> {
         let mut out = Vec::with_capacity(arr.len());
         let mut push = |v: Option<&str>, stats: &mut ScanStats| -> Result<()> {
             stats.records += 1;
@@ -128,27 +190,41 @@ impl TableReader {
                         self.spec.name,
                         self.spec.text_column,
                         *row,
-                        if self.spec.filter.is_some() { " of the filtered rows" } else { "" }
+                        if self.spec.filter.is_some() {
+                            " of the filtered rows"
+                        } else {
+                            ""
+                        }
                     )));
                 }
             }
             Ok(())
         };
         match arr.data_type() {
-            DataType::Utf8 => arr.as_string::<i32>().iter().try_for_each(|v| push(v, stats))?,
-            DataType::LargeUtf8 => arr.as_string::<i64>().iter().try_for_each(|v| push(v, stats))?,
-            DataType::Utf8View => arr.as_string_view().iter().try_for_each(|v| push(v, stats))?,
+            DataType::Utf8 => arr
+                .as_string::<i32>()
+                .iter()
+                .try_for_each(|v| push(v, stats))?,
+            DataType::LargeUtf8 => arr
+                .as_string::<i64>()
+                .iter()
+                .try_for_each(|v| push(v, stats))?,
+            DataType::Utf8View => arr
+                .as_string_view()
+                .iter()
+                .try_for_each(|v| push(v, stats))?,
             other => return Err(Error::internal(format!("text column became {other}"))),
         }
         Ok(out)
     }
 
-    /// Validate a JSONL file; returns a cleaned copy when lines were skipped.
-    fn check_jsonl(&self, index: usize, file: &InputFile, stats: &mut ScanStats) -> Result<Option<PathBuf>> {
+    /// Validate a JSONL file; make a cleaned copy when lines were skipped.
+    fn check_jsonl(&self, index: usize, file: &InputFile, stats: &mut ScanStats) -> Result<Jsonl> {
         let path = &file.path;
         let reader = BufReader::new(std::fs::File::open(path).at("open", path)?);
         let mut bad: Vec<(u64, &'static str)> = Vec::new();
         let mut line_no = 0u64;
+        let mut objects = 0u64;
         for line in reader.split(b'\n') {
             let line = line.at("read", path)?;
             line_no += 1;
@@ -156,8 +232,14 @@ impl TableReader {
                 Err(_) => Some(("invalid_utf8", "invalid UTF-8".to_string())),
                 Ok(s) if s.trim().is_empty() => None,
                 Ok(s) => match serde_json::from_str::<serde_json::Value>(s) {
-                    Ok(serde_json::Value::Object(_)) => None,
-                    Ok(_) => Some(("bad_json_line", "a JSON value that is not an object".to_string())),
+                    Ok(serde_json::Value::Object(_)) => {
+                        objects += 1;
+                        None
+                    }
+                    Ok(_) => Some((
+                        "bad_json_line",
+                        "a JSON value that is not an object".to_string(),
+                    )),
                     Err(e) => Some(("bad_json_line", format!("not valid JSON ({e})"))),
                 },
             };
@@ -172,15 +254,24 @@ impl TableReader {
                 bad.push((line_no, kind));
             }
         }
+        if objects == 0 {
+            for (_, kind) in &bad {
+                stats.skip(kind);
+                stats.records += 1;
+            }
+            return Ok(Jsonl::Empty);
+        }
         if bad.is_empty() {
-            return Ok(None);
+            return Ok(Jsonl::Valid);
         }
         for (_, kind) in &bad {
             stats.skip(kind);
             stats.records += 1;
         }
         std::fs::create_dir_all(&self.scratch).at("create", &self.scratch)?;
-        let clean = self.scratch.join(format!("{}-{index}.jsonl", self.spec.name));
+        let clean = self
+            .scratch
+            .join(format!("{}-{index}.jsonl", self.spec.name));
         let mut out = std::io::BufWriter::new(std::fs::File::create(&clean).at("create", &clean)?);
         let reader = BufReader::new(std::fs::File::open(path).at("open", path)?);
         let mut skip = bad.iter().map(|b| b.0).peekable();
@@ -190,10 +281,12 @@ impl TableReader {
                 skip.next();
                 continue;
             }
-            out.write_all(&line).and_then(|_| out.write_all(b"\n")).at("write", &clean)?;
+            out.write_all(&line)
+                .and_then(|_| out.write_all(b"\n"))
+                .at("write", &clean)?;
         }
         out.flush().at("write", &clean)?;
-        Ok(Some(clean))
+        Ok(Jsonl::Clean(clean))
     }
 
     /// Apply the source's filter to plain-text documents, as a table of `path` and the text column.
@@ -205,7 +298,10 @@ impl TableReader {
         ]));
         let batch = RecordBatch::try_new(
             schema,
-            vec![Arc::new(StringArray::from(paths)), Arc::new(StringArray::from(docs))],
+            vec![
+                Arc::new(StringArray::from(paths)),
+                Arc::new(StringArray::from(docs)),
+            ],
         )
         .map_err(|e| Error::internal(format!("build text batch: {e}")))?;
         let shown = format!("(text files; columns `path`, `{col}`)");
@@ -214,10 +310,14 @@ impl TableReader {
             .read_batch(batch)
             .map_err(|e| Error::internal(format!("register text batch: {e}")))?;
         let df = self.select_text(df, &shown)?;
-        let batches = self
-            .rt
-            .block_on(df.collect())
-            .map_err(|e| bad_filter(&self.spec.name, self.spec.filter.as_deref().unwrap_or(""), &shown, &e))?;
+        let batches = self.rt.block_on(df.collect()).map_err(|e| {
+            bad_filter(
+                &self.spec.name,
+                self.spec.filter.as_deref().unwrap_or(""),
+                &shown,
+                &e,
+            )
+        })?;
         let mut out = Vec::new();
         let mut stats = ScanStats::default();
         let mut row = 0;
@@ -228,8 +328,45 @@ impl TableReader {
     }
 }
 
+enum Jsonl {
+    Valid,
+    /// No JSON object in the file.
+    Empty,
+    /// A copy without the skipped lines.
+    Clean(PathBuf),
+}
+
+/// Parquet readers trust the footer length; check it first so a corrupt file is an error, not a panic.
+fn check_parquet_footer(path: &Path) -> std::result::Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    if len < 12 {
+        return Err(format!("{len} bytes is too short"));
+    }
+    let mut head = [0u8; 4];
+    let mut tail = [0u8; 8];
+    f.read_exact(&mut head).map_err(|e| e.to_string())?;
+    f.seek(SeekFrom::End(-8))
+        .and_then(|_| f.read_exact(&mut tail))
+        .map_err(|e| e.to_string())?;
+    if &head != b"PAR1" || &tail[4..] != b"PAR1" {
+        return Err("missing PAR1 magic (encrypted or not Parquet)".into());
+    }
+    let footer = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as u64;
+    if footer + 12 > len {
+        return Err(format!(
+            "footer of {footer} bytes does not fit in a {len}-byte file (truncated?)"
+        ));
+    }
+    Ok(())
+}
+
 fn bad_filter(name: &str, sql: &str, shown: &str, e: &datafusion::error::DataFusionError) -> Error {
-    Error::config(format!("--where `{sql}` for source `{name}`, file {shown}: {}", strip(e)))
+    Error::config(format!(
+        "--where `{sql}` for source `{name}`, file {shown}: {}",
+        strip(e)
+    ))
 }
 
 /// DataFusion errors nest their context; the innermost message is the useful one.

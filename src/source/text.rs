@@ -18,7 +18,12 @@ pub(super) struct TextBatcher<'a> {
 
 impl<'a> TextBatcher<'a> {
     pub fn new(spec: &'a SourceSpec) -> Self {
-        TextBatcher { spec, paths: Vec::new(), docs: Vec::new(), bytes: 0 }
+        TextBatcher {
+            spec,
+            paths: Vec::new(),
+            docs: Vec::new(),
+            bytes: 0,
+        }
     }
 
     pub fn push(
@@ -30,7 +35,6 @@ impl<'a> TextBatcher<'a> {
     ) -> Result<()> {
         let bytes = std::fs::read(&file.path).at("read", &file.path)?;
         self.bytes += file.bytes;
-        stats.records += 1;
         match String::from_utf8(bytes) {
             Ok(text) => {
                 self.paths.push(file.path.display().to_string());
@@ -38,16 +42,24 @@ impl<'a> TextBatcher<'a> {
             }
             Err(e) => match self.spec.on_error {
                 OnError::Fail => return Err(invalid_utf8(self.spec, &file.path, e.utf8_error())),
-                OnError::Skip => stats.skip("invalid_utf8"),
+                OnError::Skip => {
+                    stats.records += 1;
+                    stats.skip("invalid_utf8")
+                }
             },
         }
         if self.docs.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES {
-            self.flush(tables, emit)?;
+            self.flush(tables, stats, emit)?;
         }
         Ok(())
     }
 
-    pub fn flush(&mut self, tables: &TableReader, emit: &mut dyn FnMut(DocBatch) -> Result<()>) -> Result<()> {
+    pub fn flush(
+        &mut self,
+        tables: &TableReader,
+        stats: &mut ScanStats,
+        emit: &mut dyn FnMut(DocBatch) -> Result<()>,
+    ) -> Result<()> {
         if self.docs.is_empty() && self.bytes == 0 {
             return Ok(());
         }
@@ -58,6 +70,8 @@ impl<'a> TextBatcher<'a> {
         } else {
             docs
         };
+        // Records are counted after the filter, as for tables.
+        stats.records += docs.len() as u64;
         let input_bytes = std::mem::take(&mut self.bytes);
         emit(DocBatch { docs, input_bytes })
     }

@@ -8,7 +8,19 @@ use crate::util::*;
 
 fn build_with_target(target: &Path, out: &Path) -> Command {
     let mut c = sluice();
-    c.args(["mix", "build", "--quiet", "--inject", "0", "--seq-len", "16", "--target"]).arg(target).arg("--out").arg(out);
+    c.args([
+        "mix",
+        "build",
+        "--quiet",
+        "--inject",
+        "0",
+        "--seq-len",
+        "16",
+        "--target",
+    ])
+    .arg(target)
+    .arg("--out")
+    .arg(out);
     c
 }
 
@@ -24,46 +36,89 @@ fn malformed_inputs_are_named_with_their_class() {
     };
 
     let err = fails(&mut build_with_target(&t.join("nope"), &out), 3);
-    assert!(err.contains("nope") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("nope") && err.contains("does not exist"),
+        "{err}"
+    );
 
     let p = write("corrupt.parquet", b"PAR1 this is not parquet at all PAR1");
     let err = fails(&mut build_with_target(&p, &out), 3);
-    assert!(err.contains("corrupt.parquet") && err.contains("source `target`"), "{err}");
+    assert!(
+        err.contains("corrupt.parquet") && err.contains("source `target`"),
+        "{err}"
+    );
 
-    let p = write("bad.jsonl", b"{\"text\": \"fine line one\"}\n{\"text\": \"fine\"}\n{not json}\n");
+    let p = write(
+        "bad.jsonl",
+        b"{\"text\": \"fine line one\"}\n{\"text\": \"fine\"}\n{not json}\n",
+    );
     let err = fails(&mut build_with_target(&p, &out), 3);
-    assert!(err.contains("bad.jsonl line 3") && err.contains("not valid JSON"), "{err}");
+    assert!(
+        err.contains("bad.jsonl line 3") && err.contains("not valid JSON"),
+        "{err}"
+    );
 
     let p = write("notext.jsonl", b"{\"body\": \"hello there\"}\n");
     let err = fails(&mut build_with_target(&p, &out), 3);
-    assert!(err.contains("column `text` missing in source `target`, file") && err.contains("notext.jsonl") && err.contains("body"), "{err}");
+    assert!(
+        err.contains("column `text` missing in source `target`, file")
+            && err.contains("notext.jsonl")
+            && err.contains("body"),
+        "{err}"
+    );
 
-    let p = write("latin1.txt", b"caf\xe9 au lait, and more words to make a document");
+    let p = write(
+        "latin1.txt",
+        b"caf\xe9 au lait, and more words to make a document",
+    );
     let err = fails(&mut build_with_target(&p, &out), 3);
-    assert!(err.contains("latin1.txt") && err.contains("invalid UTF-8 at byte 3"), "{err}");
+    assert!(
+        err.contains("latin1.txt") && err.contains("invalid UTF-8 at byte 3"),
+        "{err}"
+    );
 
     let p = write("empty.jsonl", b"");
     let err = fails(&mut build_with_target(&p, &out), 3);
     assert!(err.contains("source `target` has no documents"), "{err}");
 
-    let p = write("nulls.jsonl", b"{\"text\": \"some words here\"}\n{\"text\": null}\n");
+    let p = write(
+        "nulls.jsonl",
+        b"{\"text\": \"some words here\"}\n{\"text\": null}\n",
+    );
     let err = fails(&mut build_with_target(&p, &out), 3);
-    assert!(err.contains("nulls.jsonl") && err.contains("null in row 2"), "{err}");
+    assert!(
+        err.contains("nulls.jsonl") && err.contains("null in row 2"),
+        "{err}"
+    );
 
     let p = write("ok.jsonl", "{\"text\": \"A perfectly fine document with enough words to fill a sequence or two of sixteen tokens.\"}\n".repeat(3).as_bytes());
     let bad_tok = write("tokenizer.json", b"{\"model\": 42}");
-    let err = fails(build_with_target(&p, &out).arg("--tokenizer").arg(&bad_tok), 3);
-    assert!(err.contains("tokenizer.json") && err.contains("not a valid HuggingFace tokenizer.json"), "{err}");
-    let err = fails(build_with_target(&p, &out).arg("--tokenizer").arg(t.join("missing.json")), 4);
+    let err = fails(
+        build_with_target(&p, &out).arg("--tokenizer").arg(&bad_tok),
+        3,
+    );
+    assert!(
+        err.contains("tokenizer.json") && err.contains("not a valid HuggingFace tokenizer.json"),
+        "{err}"
+    );
+    let err = fails(
+        build_with_target(&p, &out)
+            .arg("--tokenizer")
+            .arg(t.join("missing.json")),
+        4,
+    );
     assert!(err.contains("missing.json"), "{err}");
 
     for (args, needle) in [
         (vec!["--inject", "1"], "outside [0, 1)"),
-        (vec!["--inject", "-0.1"], "not a number"),
+        (vec!["--inject", "-0.1"], "outside [0, 1)"),
         (vec!["--inject", "abc"], "not a number"),
         (vec!["--seq-len", "0"], "--seq-len must be at least 1"),
         (vec!["--val-frac", "1.5"], "--val-frac 1.5 is outside"),
-        (vec!["--where", "nonexistent_col > 3"], "--where `nonexistent_col > 3`"),
+        (
+            vec!["--where", "nonexistent_col > 3"],
+            "--where `nonexistent_col > 3`",
+        ),
     ] {
         let mut c = build_with_target(&p, &out);
         // A later --inject overrides the earlier one.
@@ -93,7 +148,11 @@ fn on_error_skip_counts_what_it_skipped() {
     bytes.extend_from_slice(b"\xff\xfe\n");
     std::fs::write(dir.join("a.jsonl"), bytes).unwrap();
     std::fs::write(dir.join("b.txt"), b"\xff not utf8 at all").unwrap();
-    std::fs::write(dir.join("c.txt"), "plain text document that is fine and long enough to matter here").unwrap();
+    std::fs::write(
+        dir.join("c.txt"),
+        "plain text document that is fine and long enough to matter here",
+    )
+    .unwrap();
     std::fs::write(dir.join("d.txt"), "").unwrap();
     let out = t.join("out");
     ok(build_with_target(&dir, &out).args(["--on-error", "skip", "--val-frac", "0"]));

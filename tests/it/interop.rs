@@ -7,7 +7,9 @@ use crate::util::*;
 /// The Python with pyarrow, numpy and tokenizers that `scripts/test.sh` sets up.
 fn python() -> String {
     let py = std::env::var("SLUICE_PYTHON").unwrap_or_else(|_| "python3".into());
-    let probe = Command::new(&py).args(["-c", "import pyarrow, numpy, tokenizers"]).output();
+    let probe = Command::new(&py)
+        .args(["-c", "import pyarrow, numpy, tokenizers"])
+        .output();
     assert!(
         probe.is_ok_and(|o| o.status.success()),
         "`{py}` lacks pyarrow/numpy/tokenizers: run the tests with scripts/test.sh, or set SLUICE_PYTHON"
@@ -20,7 +22,16 @@ fn pyarrow_and_python_tokenizers_agree_with_the_output() {
     let py = python();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
-    ok(small_build(&out).args(["--inject", "0.2", "--format", "parquet,megatron", "--shard-rows", "300", "--val-frac", "0.1"]));
+    ok(small_build(&out).args([
+        "--inject",
+        "0.2",
+        "--format",
+        "parquet,megatron",
+        "--shard-rows",
+        "300",
+        "--val-frac",
+        "0.1",
+    ]));
     let o = Command::new(py)
         .arg(repo().join("tests/python/check_mix_output.py"))
         .arg(&out)
@@ -29,8 +40,17 @@ fn pyarrow_and_python_tokenizers_agree_with_the_output() {
         .arg(samples().join("pretrain/sotu_1790_1849.jsonl"))
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(o.status.success(), "{text}");
-    assert!(text.contains("train/target:") && text.contains("train/pretrain:") && text.contains("val_pretrain/pretrain:"), "{text}");
+    assert!(
+        text.contains("train/target:")
+            && text.contains("train/pretrain:")
+            && text.contains("val_pretrain/pretrain:"),
+        "{text}"
+    );
     assert!(text.contains("megatron/train.idx"), "{text}");
 }

@@ -8,27 +8,47 @@ use crate::util::*;
 fn default_command_runs_on_the_shipped_samples() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("mix");
-    let o = ok(sluice().args(["mix", "build", "--inject", "0.01", "--out"]).arg(&out));
+    let o = ok(sluice()
+        .args(["mix", "build", "--inject", "0.01", "--out"])
+        .arg(&out));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("inject     0.01 = 1/100"), "{stdout}");
     let m = manifest(&out);
     let s = &m["schedule"];
-    let (n, p) = (s["total_sequences"].as_u64().unwrap(), s["pretrain_sequences"].as_u64().unwrap());
+    let (n, p) = (
+        s["total_sequences"].as_u64().unwrap(),
+        s["pretrain_sequences"].as_u64().unwrap(),
+    );
     assert_eq!(p, (n + 50) / 100, "round(0.01 n) with halves up");
     let rows = read_split(&out.join("train"));
     assert_eq!(rows.len() as u64, n);
     assert!(rows.iter().all(|r| r.input_ids.len() == 2048));
-    assert_eq!(rows.iter().filter(|r| r.source == "pretrain").count() as u64, p);
-    assert!(!read_split(&out.join("val_target")).is_empty(), "the samples give a target validation set");
-    assert!(!read_split(&out.join("val_pretrain")).is_empty(), "the samples give a pretraining validation set");
+    assert_eq!(
+        rows.iter().filter(|r| r.source == "pretrain").count() as u64,
+        p
+    );
+    assert!(
+        !read_split(&out.join("val_target")).is_empty(),
+        "the samples give a target validation set"
+    );
+    assert!(
+        !read_split(&out.join("val_pretrain")).is_empty(),
+        "the samples give a pretraining validation set"
+    );
     assert_eq!(m["tokenizer"]["eos_id"], 50256);
     assert_eq!(m["tokenizer"]["engine"], "fast-bpe");
     // Every shard listed with its real hash.
     for f in m["splits"]["train"]["files"].as_array().unwrap() {
         let path = out.join(f["path"].as_str().unwrap());
-        assert_eq!(sluice::core::fingerprint::sha256_file(&path).unwrap(), f["sha256"].as_str().unwrap());
+        assert_eq!(
+            sluice::core::fingerprint::sha256_file(&path).unwrap(),
+            f["sha256"].as_str().unwrap()
+        );
     }
-    assert!(!out.join(".sluice").exists(), "work directory removed after the manifest");
+    assert!(
+        !out.join(".sluice").exists(),
+        "work directory removed after the manifest"
+    );
 }
 
 #[test]
@@ -43,13 +63,26 @@ fn every_prefix_holds_the_exact_fraction() {
         for (i, r) in rows.iter().enumerate() {
             pre += (r.source == "pretrain") as usize;
             let dev = (pre as f64 - pf * (i + 1) as f64).abs();
-            assert!(dev <= 1.0, "p={p}: after {} sequences {pre} are pretraining (dev {dev})", i + 1);
+            assert!(
+                dev <= 1.0,
+                "p={p}: after {} sequences {pre} are pretraining (dev {dev})",
+                i + 1
+            );
         }
-        assert!(rows.len() > 1000, "enough sequences to mean something: {}", rows.len());
+        assert!(
+            rows.len() > 1000,
+            "enough sequences to mean something: {}",
+            rows.len()
+        );
         if pf > 0.0 {
             assert!(pre > 0, "p={p} injected nothing");
         }
-        assert_eq!(manifest(&out)["schedule"]["pretrain_sequences"].as_u64().unwrap(), pre as u64);
+        assert_eq!(
+            manifest(&out)["schedule"]["pretrain_sequences"]
+                .as_u64()
+                .unwrap(),
+            pre as u64
+        );
     }
 }
 
@@ -57,10 +90,19 @@ fn every_prefix_holds_the_exact_fraction() {
 fn output_is_byte_identical_across_threads_and_reruns_and_bucket_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let mut digests = Vec::new();
-    for (i, extra) in [["--threads", "1"], ["--threads", "2"], ["--threads", "4"], ["--threads", "2"]].iter().enumerate() {
+    for (i, extra) in [
+        ["--threads", "1"],
+        ["--threads", "2"],
+        ["--threads", "4"],
+        ["--threads", "2"],
+    ]
+    .iter()
+    .enumerate()
+    {
         let out = tmp.path().join(format!("run{i}"));
         let mut c = small_build(&out);
-        c.args(["--inject", "0.05", "--shard-rows", "500", "--epochs", "2"]).args(extra);
+        c.args(["--inject", "0.05", "--shard-rows", "500", "--epochs", "2"])
+            .args(extra);
         if i == 3 {
             // One MiB of shuffle memory: many buckets, same order.
             c.args(["--shuffle-mem-mb", "1"]);
@@ -82,7 +124,11 @@ fn seeds_change_the_order_but_not_the_counts() {
     ok(small_build(&b).args(["--inject", "0.05", "--seed", "2"]));
     let (ra, rb) = (read_split(&a.join("train")), read_split(&b.join("train")));
     assert_ne!(ra, rb);
-    let total = |rows: &[Row]| rows.iter().map(|r| r.input_ids.iter().map(|&t| t as u64).sum::<u64>()).sum::<u64>();
+    let total = |rows: &[Row]| {
+        rows.iter()
+            .map(|r| r.input_ids.iter().map(|&t| t as u64).sum::<u64>())
+            .sum::<u64>()
+    };
     // Same documents, different split and order: token totals are close but the rows differ.
     assert!(total(&ra) > 0 && total(&rb) > 0);
 }
@@ -96,7 +142,10 @@ fn documents(rows: &[Row]) -> Vec<Vec<u32>> {
         starts.extend(r.doc_starts.iter().map(|s| s + base));
         flat.extend_from_slice(&r.input_ids);
     }
-    starts.windows(2).map(|w| flat[w[0] as usize..w[1] as usize].to_vec()).collect()
+    starts
+        .windows(2)
+        .map(|w| flat[w[0] as usize..w[1] as usize].to_vec())
+        .collect()
 }
 
 #[test]
@@ -105,24 +154,45 @@ fn validation_documents_never_appear_in_train_and_pretraining_never_repeats() {
     let out = tmp.path().join("o");
     ok(small_build(&out).args(["--inject", "0.3", "--val-frac", "0.2", "--epochs", "3"]));
     let train = read_split(&out.join("train"));
-    let tgt: Vec<Row> = train.iter().filter(|r| r.source == "target").cloned().collect();
-    let pre: Vec<Row> = train.iter().filter(|r| r.source == "pretrain").cloned().collect();
-    let train_docs: HashSet<Vec<u32>> = documents(&tgt).into_iter().chain(documents(&pre)).collect();
+    let tgt: Vec<Row> = train
+        .iter()
+        .filter(|r| r.source == "target")
+        .cloned()
+        .collect();
+    let pre: Vec<Row> = train
+        .iter()
+        .filter(|r| r.source == "pretrain")
+        .cloned()
+        .collect();
+    let train_docs: HashSet<Vec<u32>> =
+        documents(&tgt).into_iter().chain(documents(&pre)).collect();
     for split in ["val_target", "val_pretrain"] {
         let val = documents(&read_split(&out.join(split)));
         assert!(!val.is_empty(), "{split} has whole documents");
         for d in &val {
-            assert!(!train_docs.contains(d), "a {split} document is also in train");
+            assert!(
+                !train_docs.contains(d),
+                "a {split} document is also in train"
+            );
         }
     }
     // Target documents repeat once per epoch; pretraining documents never do.
     let pre_docs = documents(&pre);
-    assert_eq!(pre_docs.iter().collect::<HashSet<_>>().len(), pre_docs.len(), "a pretraining document repeats");
+    assert_eq!(
+        pre_docs.iter().collect::<HashSet<_>>().len(),
+        pre_docs.len(),
+        "a pretraining document repeats"
+    );
     let m = manifest(&out);
     let t = &m["sources"]["target"];
-    let docs_in_train = m["splits"]["train"]["by_source"]["target"]["documents"].as_u64().unwrap();
+    let docs_in_train = m["splits"]["train"]["by_source"]["target"]["documents"]
+        .as_u64()
+        .unwrap();
     let unique = t["train_documents"].as_u64().unwrap();
-    assert!(docs_in_train > 2 * unique && docs_in_train <= 3 * unique, "{docs_in_train} vs 3 x {unique}");
+    assert!(
+        docs_in_train > 2 * unique && docs_in_train <= 3 * unique,
+        "{docs_in_train} vs 3 x {unique}"
+    );
     // Each epoch is a different order.
     let tdocs = documents(&tgt);
     let u = unique as usize;
@@ -134,11 +204,34 @@ fn not_enough_pretraining_data_fails_before_writing_anything() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
     let pre = tmp.path().join("pre.jsonl");
-    std::fs::write(&pre, "{\"text\": \"Only a few words of general English text here.\"}\n".repeat(5)).unwrap();
-    let mut c = small_build(&out);
-    c.args(["--inject", "0.5", "--val-frac", "0", "--pretrain"]).arg(&pre);
+    std::fs::write(
+        &pre,
+        "{\"text\": \"Only a few words of general English text here.\"}\n".repeat(5),
+    )
+    .unwrap();
+    let mut c = sluice();
+    c.args([
+        "mix",
+        "build",
+        "--quiet",
+        "--seq-len",
+        "64",
+        "--inject",
+        "0.5",
+        "--val-frac",
+        "0",
+        "--target",
+    ])
+    .arg(samples().join("target/rust/iter"))
+    .arg("--pretrain")
+    .arg(&pre)
+    .arg("--out")
+    .arg(&out);
     let err = fails(&mut c, 3);
-    assert!(err.contains("pretraining tokens") && err.contains("needs"), "{err}");
+    assert!(
+        err.contains("pretraining tokens") && err.contains("needs"),
+        "{err}"
+    );
     assert!(!out.exists(), "nothing written");
 }
 
@@ -147,7 +240,14 @@ fn where_filters_and_text_columns_apply_per_source() {
     let tmp = tempfile::tempdir().unwrap();
     let (all, some) = (tmp.path().join("all"), tmp.path().join("some"));
     ok(small_build(&all).args(["--inject", "0.01"]));
-    ok(small_build(&some).args(["--inject", "0.01", "--pretrain-where", "year < 1800", "--target-where", "path NOT LIKE '%adapters%'"]));
+    ok(small_build(&some).args([
+        "--inject",
+        "0.01",
+        "--pretrain-where",
+        "year < 1800",
+        "--target-where",
+        "path NOT LIKE '%adapters%'",
+    ]));
     let (ma, ms) = (manifest(&all), manifest(&some));
     let recs = |m: &serde_json::Value, s: &str| m["sources"][s]["records"].as_u64().unwrap();
     assert_eq!(recs(&ms, "pretrain"), 10, "addresses of 1790-1799");
@@ -163,10 +263,22 @@ fn parquet_and_csv_sources_read_like_jsonl() {
     let texts: Vec<String> = src
         .lines()
         .take(40)
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     let jsonl = tmp.path().join("d.jsonl");
-    std::fs::write(&jsonl, texts.iter().map(|t| serde_json::json!({"body": t}).to_string() + "\n").collect::<String>()).unwrap();
+    std::fs::write(
+        &jsonl,
+        texts
+            .iter()
+            .map(|t| serde_json::json!({"body": t}).to_string() + "\n")
+            .collect::<String>(),
+    )
+    .unwrap();
     let csv = tmp.path().join("d.csv");
     let mut w = String::from("id,body\n");
     for (i, t) in texts.iter().enumerate() {
@@ -177,8 +289,15 @@ fn parquet_and_csv_sources_read_like_jsonl() {
     {
         use arrow::array::{RecordBatch, StringArray};
         use std::sync::Arc;
-        let batch = RecordBatch::try_from_iter([("body", Arc::new(StringArray::from(texts.clone())) as _)]).unwrap();
-        let mut wr = parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), batch.schema(), None).unwrap();
+        let batch =
+            RecordBatch::try_from_iter([("body", Arc::new(StringArray::from(texts.clone())) as _)])
+                .unwrap();
+        let mut wr = parquet::arrow::ArrowWriter::try_new(
+            std::fs::File::create(&pq).unwrap(),
+            batch.schema(),
+            None,
+        )
+        .unwrap();
         wr.write(&batch).unwrap();
         wr.close().unwrap();
     }
@@ -186,11 +305,27 @@ fn parquet_and_csv_sources_read_like_jsonl() {
     for (i, input) in [&jsonl, &csv, &pq].iter().enumerate() {
         let out = tmp.path().join(format!("o{i}"));
         ok(sluice()
-            .args(["mix", "build", "--quiet", "--inject", "0", "--seq-len", "128", "--text-column", "body", "--target"])
+            .args([
+                "mix",
+                "build",
+                "--quiet",
+                "--inject",
+                "0",
+                "--seq-len",
+                "128",
+                "--text-column",
+                "body",
+                "--target",
+            ])
+            .arg(input)
+            .arg("--pretrain")
             .arg(input)
             .arg("--out")
             .arg(&out));
-        outs.push((read_split(&out.join("train")), read_split(&out.join("val_target"))));
+        outs.push((
+            read_split(&out.join("train")),
+            read_split(&out.join("val_target")),
+        ));
     }
     assert!(!outs[0].0.is_empty());
     assert_eq!(outs[0], outs[1], "CSV differs from JSONL");

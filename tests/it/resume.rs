@@ -1,11 +1,32 @@
 //! Killing a run (SIGKILL) and running the same command again gives the uninterrupted output.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::util::*;
 
-fn args(c: &mut std::process::Command) {
-    c.args(["--inject", "0.05", "--shard-rows", "40", "--epochs", "2", "--format", "parquet,megatron", "--threads", "2"]);
+fn build(out: &Path) -> std::process::Command {
+    let mut c = small_build(out);
+    c.args([
+        "--inject",
+        "0.05",
+        "--shard-rows",
+        "40",
+        "--epochs",
+        "2",
+        "--format",
+        "parquet,megatron",
+        "--threads",
+        "2",
+    ]);
+    c
+}
+
+/// When to kill: after a delay, or as soon as a given train shard exists.
+#[derive(Debug, Clone, Copy)]
+enum Kill {
+    After(f64),
+    AtShard(u32),
 }
 
 #[test]
@@ -13,33 +34,50 @@ fn killed_runs_resume_to_identical_output() {
     let tmp = tempfile::tempdir().unwrap();
     let reference = tmp.path().join("ref");
     let t0 = Instant::now();
-    let mut c = small_build(&reference);
-    args(&mut c);
-    ok(&mut c);
+    ok(&mut build(&reference));
     let full = t0.elapsed();
     let want = tree_digest(&reference);
-    assert!(want.len() > 20, "many shards to cut between: {}", want.len());
+    assert!(
+        want.len() > 100,
+        "many shards to cut between: {}",
+        want.len()
+    );
 
-    let mut saw_partial_shards = false;
-    // Kill points spread over the run, then one directory killed three times in a row.
-    let plans: [&[f64]; 5] = [&[0.1], &[0.45], &[0.7], &[0.9], &[0.3, 0.6, 0.85]];
+    let mut landed_in_phase2 = 0;
+    let plans: [&[Kill]; 6] = [
+        &[Kill::After(0.1)],
+        &[Kill::After(0.4)],
+        &[Kill::AtShard(1)],
+        &[Kill::AtShard(40)],
+        &[Kill::AtShard(100)],
+        &[Kill::After(0.2), Kill::AtShard(10), Kill::AtShard(60)],
+    ];
     for (i, plan) in plans.iter().enumerate() {
         let out = tmp.path().join(format!("k{i}"));
-        for frac in plan.iter() {
-            let mut c = small_build(&out);
-            args(&mut c);
-            let mut child = c.spawn().unwrap();
-            std::thread::sleep(Duration::from_secs_f64(full.as_secs_f64() * frac));
+        for kill in plan.iter() {
+            let mut child = build(&out).spawn().unwrap();
+            let start = Instant::now();
+            loop {
+                let due = match kill {
+                    Kill::After(frac) => start.elapsed().as_secs_f64() >= full.as_secs_f64() * frac,
+                    Kill::AtShard(k) => out.join(format!("train/part-{k:05}.parquet")).exists(),
+                };
+                if due || child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
             let _ = child.kill(); // SIGKILL
             let _ = child.wait();
             if out.join("train").exists() && !out.join("manifest.json").exists() {
-                saw_partial_shards = true;
+                landed_in_phase2 += 1;
             }
         }
-        let mut c = small_build(&out);
-        args(&mut c);
-        ok(&mut c);
+        ok(&mut build(&out));
         assert_eq!(tree_digest(&out), want, "kill plan {plan:?}");
     }
-    assert!(saw_partial_shards, "no kill landed while shards were being written (run took {full:?})");
+    assert!(
+        landed_in_phase2 >= 3,
+        "only {landed_in_phase2} kills landed while shards were written (run took {full:?})"
+    );
 }

@@ -10,10 +10,17 @@ fn texts() -> Vec<String> {
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() { stack.push(p) } else { out.push(std::fs::read_to_string(&p).unwrap()) }
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                out.push(std::fs::read_to_string(&p).unwrap())
+            }
         }
     }
-    for line in std::fs::read_to_string(samples().join("pretrain/sotu_1790_1849.jsonl")).unwrap().lines() {
+    for line in std::fs::read_to_string(samples().join("pretrain/sotu_1790_1849.jsonl"))
+        .unwrap()
+        .lines()
+    {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         out.push(v["text"].as_str().unwrap().to_string());
     }
@@ -36,15 +43,27 @@ fn fast_bpe_matches_hf_tokenizers_on_the_samples() {
     let path = samples().join("tokenizer.json");
     let (fast, fi) = load(&path, Engine::Fast, None).unwrap();
     let (hf, hi) = load(&path, Engine::Hf, None).unwrap();
-    assert_eq!((fi.engine.as_str(), hi.engine.as_str()), ("fast-bpe", "hf-tokenizers"));
+    assert_eq!(
+        (fi.engine.as_str(), hi.engine.as_str()),
+        ("fast-bpe", "hf-tokenizers")
+    );
     let mut tokens = 0;
     for t in texts() {
         let (mut a, mut b) = (Vec::new(), Vec::new());
         fast.encode(&t, &mut a).unwrap();
         hf.encode(&t, &mut b).unwrap();
         if a != b {
-            let i = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
-            panic!("ids differ at token {i}: fast {:?} hf {:?} in text starting {:?}", &a[i..(i + 5).min(a.len())], &b[i..(i + 5).min(b.len())], &t[..t.len().min(80)]);
+            let i = a
+                .iter()
+                .zip(&b)
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            panic!(
+                "ids differ at token {i}: fast {:?} hf {:?} in text starting {:?}",
+                &a[i..(i + 5).min(a.len())],
+                &b[i..(i + 5).min(b.len())],
+                &t[..t.len().min(80)]
+            );
         }
         tokens += a.len();
     }
@@ -54,11 +73,15 @@ fn fast_bpe_matches_hf_tokenizers_on_the_samples() {
 #[test]
 fn engine_fast_refuses_a_tokenizer_it_cannot_reproduce() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut j: serde_json::Value = serde_json::from_slice(&std::fs::read(samples().join("tokenizer.json")).unwrap()).unwrap();
+    let mut j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(samples().join("tokenizer.json")).unwrap()).unwrap();
     j["normalizer"] = serde_json::json!({"type": "Lowercase"});
     let p = tmp.path().join("lower.json");
     std::fs::write(&p, serde_json::to_vec(&j).unwrap()).unwrap();
-    let err = load(&p, Engine::Fast, None).err().expect("refused").to_string();
+    let err = load(&p, Engine::Fast, None)
+        .err()
+        .expect("refused")
+        .to_string();
     assert!(err.contains("normalizer"), "{err}");
     // auto falls back to the general engine, which applies the normalizer.
     let (enc, info) = load(&p, Engine::Auto, None).unwrap();

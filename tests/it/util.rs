@@ -40,20 +40,33 @@ pub fn ok(cmd: &mut Command) -> Output {
 pub fn fails(cmd: &mut Command, code: i32) -> String {
     let out = cmd.output().expect("run sluice");
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(code), "stderr:\n{stderr}\nstdout:\n{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stderr:\n{stderr}\nstdout:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     stderr
 }
 
 /// A small real corpus: the `iter` part of the Rust sample as target, the SOTU addresses as pretraining.
 pub fn small_build(out: &Path) -> Command {
     let mut c = sluice();
-    c.args(["mix", "build", "--quiet", "--seq-len", "64", "--val-frac", "0.05"])
-        .arg("--target")
-        .arg(samples().join("target/rust/iter"))
-        .arg("--pretrain")
-        .arg(samples().join("pretrain"))
-        .arg("--out")
-        .arg(out);
+    c.args([
+        "mix",
+        "build",
+        "--quiet",
+        "--seq-len",
+        "64",
+        "--val-frac",
+        "0.05",
+    ])
+    .arg("--target")
+    .arg(samples().join("target/rust/iter"))
+    .arg("--pretrain")
+    .arg(samples().join("pretrain"))
+    .arg("--out")
+    .arg(out);
     c
 }
 
@@ -93,7 +106,10 @@ pub fn read_split(dir: &Path) -> Vec<Row> {
     files.sort();
     let mut rows = Vec::new();
     for f in files {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&f).unwrap()).unwrap().build().unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&f).unwrap())
+            .unwrap()
+            .build()
+            .unwrap();
         for batch in reader {
             let batch = batch.unwrap();
             let ids = batch.column(0).as_list::<i32>();
@@ -103,7 +119,11 @@ pub fn read_split(dir: &Path) -> Vec<Row> {
                 rows.push(Row {
                     input_ids: ids.value(i).as_primitive::<UInt32Type>().values().to_vec(),
                     source: src.value(i).to_string(),
-                    doc_starts: starts.value(i).as_primitive::<UInt32Type>().values().to_vec(),
+                    doc_starts: starts
+                        .value(i)
+                        .as_primitive::<UInt32Type>()
+                        .values()
+                        .to_vec(),
                 });
             }
         }

@@ -11,9 +11,19 @@ use crate::source::SourceSpec;
 
 pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
     let start = Instant::now();
-    let needs_samples = args.target.is_empty() || args.pretrain.is_empty() || args.tokenizer.is_none();
-    let samples = if needs_samples { Some(samples_dir()?) } else { None };
-    let sample = |rel: &str| samples.as_ref().map(|s| s.join(rel)).ok_or_else(|| Error::internal("samples"));
+    let needs_samples =
+        args.target.is_empty() || args.pretrain.is_empty() || args.tokenizer.is_none();
+    let samples = if needs_samples {
+        Some(samples_dir()?)
+    } else {
+        None
+    };
+    let sample = |rel: &str| {
+        samples
+            .as_ref()
+            .map(|s| s.join(rel))
+            .ok_or_else(|| Error::internal("samples"))
+    };
     let spec = |name: &str, paths, filter: &Option<String>| SourceSpec {
         name: name.to_string(),
         paths,
@@ -21,8 +31,16 @@ pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
         filter: filter.clone().or_else(|| args.filter.clone()),
         on_error: args.on_error,
     };
-    let target = if args.target.is_empty() { vec![sample("target")?] } else { args.target.clone() };
-    let pretrain = if args.pretrain.is_empty() { vec![sample("pretrain")?] } else { args.pretrain.clone() };
+    let target = if args.target.is_empty() {
+        vec![sample("target")?]
+    } else {
+        args.target.clone()
+    };
+    let pretrain = if args.pretrain.is_empty() {
+        vec![sample("pretrain")?]
+    } else {
+        args.pretrain.clone()
+    };
     let cfg = MixConfig {
         target: spec("target", target, &args.target_where),
         pretrain: Some(spec("pretrain", pretrain, &args.pretrain_where)),
@@ -42,14 +60,20 @@ pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
     };
     let exec = ExecConfig {
         out: args.out.clone(),
-        threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         shuffle_mem: args.shuffle_mem_mb << 20,
         overwrite: args.overwrite,
         progress: Progress::auto(quiet || args.json),
     };
     let outcome = build(&cfg, &exec)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&outcome.manifest).map_err(|e| Error::internal(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&outcome.manifest)
+                .map_err(|e| Error::internal(e.to_string()))?
+        );
     } else {
         let note = if outcome.up_to_date {
             " (already complete: nothing to do)"
@@ -58,7 +82,15 @@ pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
         } else {
             ""
         };
-        print!("{}", summary(&outcome.manifest, &exec.out.display().to_string(), start.elapsed().as_secs_f64(), note));
+        print!(
+            "{}",
+            summary(
+                &outcome.manifest,
+                &exec.out.display().to_string(),
+                start.elapsed().as_secs_f64(),
+                note
+            )
+        );
     }
     Ok(())
 }
@@ -99,7 +131,10 @@ pub fn summary(m: &MixManifest, out: &str, secs: f64, note: &str) -> String {
         s.achieved_fraction,
         s.max_prefix_deviation
     );
-    o += &format!("  {:<13}{:>11}{:>14}{:>12}{:>14}{:>7}\n", "split", "sequences", "tokens", "target docs", "pretrain docs", "files");
+    o += &format!(
+        "  {:<13}{:>11}{:>14}{:>12}{:>14}{:>7}\n",
+        "split", "sequences", "tokens", "target docs", "pretrain docs", "files"
+    );
     for (name, sp) in &m.splits {
         let docs = |src: &str| sp.by_source.get(src).map_or(0, |x| x.documents);
         o += &format!(
@@ -124,7 +159,11 @@ pub fn summary(m: &MixManifest, out: &str, secs: f64, note: &str) -> String {
             thousands(c.val_documents),
             thousands(c.val_tokens),
             skipped,
-            if skipped > 0 { format!(" {:?}", c.skipped) } else { String::new() }
+            if skipped > 0 {
+                format!(" {:?}", c.skipped)
+            } else {
+                String::new()
+            }
         );
     }
     o += &format!("  manifest   {out}/manifest.json\n");
