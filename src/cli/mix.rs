@@ -16,10 +16,11 @@ pub enum MixCommand {
 #[command(args_override_self = true)]
 pub struct MixBuildArgs {
     /// Target-domain data: Parquet/JSONL/CSV files, text files, or directories of them
-    /// [default: the shipped samples/target].
+    /// [default, with no --pretrain either: the shipped samples/target].
     #[arg(long, num_args = 1.., value_name = "PATH")]
     pub target: Vec<PathBuf>,
-    /// General pretraining data, same forms as --target [default: the shipped samples/pretrain].
+    /// General pretraining data, same forms as --target, never repeated [default, with no --target
+    /// either: the shipped samples/pretrain].
     #[arg(long, num_args = 1.., value_name = "PATH")]
     pub pretrain: Vec<PathBuf>,
     /// Fraction of training tokens drawn from pretraining data, in [0, 1), exact in every prefix.

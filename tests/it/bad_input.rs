@@ -114,6 +114,10 @@ fn malformed_inputs_are_named_with_their_class() {
         (vec!["--inject", "-0.1"], "outside [0, 1)"),
         (vec!["--inject", "abc"], "not a number"),
         (vec!["--seq-len", "0"], "--seq-len must be at least 1"),
+        (
+            vec!["--inject", "0.01"],
+            "needs pretraining data: pass --pretrain",
+        ),
         (vec!["--val-frac", "1.5"], "--val-frac 1.5 is outside"),
         (
             vec!["--where", "nonexistent_col > 3"],

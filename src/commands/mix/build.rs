@@ -11,9 +11,9 @@ use crate::source::SourceSpec;
 
 pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
     let start = Instant::now();
-    let needs_samples =
-        args.target.is_empty() || args.pretrain.is_empty() || args.tokenizer.is_none();
-    let samples = if needs_samples {
+    // The shipped samples stand in for whatever is not given; --target alone means no pretraining data.
+    let use_samples = args.target.is_empty() && args.pretrain.is_empty();
+    let samples = if use_samples || args.tokenizer.is_none() {
         Some(samples_dir()?)
     } else {
         None
@@ -31,19 +31,19 @@ pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
         filter: filter.clone().or_else(|| args.filter.clone()),
         on_error: args.on_error,
     };
-    let target = if args.target.is_empty() {
-        vec![sample("target")?]
+    let (target, pretrain) = if use_samples {
+        (vec![sample("target")?], vec![sample("pretrain")?])
     } else {
-        args.target.clone()
+        (args.target.clone(), args.pretrain.clone())
     };
-    let pretrain = if args.pretrain.is_empty() {
-        vec![sample("pretrain")?]
-    } else {
-        args.pretrain.clone()
-    };
+    if target.is_empty() {
+        return Err(Error::config(
+            "--pretrain needs --target: the target-domain data to finetune on",
+        ));
+    }
     let cfg = MixConfig {
         target: spec("target", target, &args.target_where),
-        pretrain: Some(spec("pretrain", pretrain, &args.pretrain_where)),
+        pretrain: (!pretrain.is_empty()).then(|| spec("pretrain", pretrain, &args.pretrain_where)),
         inject: args.inject.clone(),
         tokenizer: match &args.tokenizer {
             Some(t) => t.clone(),
