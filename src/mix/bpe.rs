@@ -9,7 +9,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -25,12 +25,15 @@ const CACHE_SHARDS: usize = 64;
 const CACHE_CAP: usize = 1 << 14;
 const CACHE_MAX_WORD: usize = 256;
 
+/// Ids of recently seen words.
+type WordCache = FxHashMap<Box<[u8]>, Box<[u32]>>;
+
 pub struct ByteLevelBpe {
     byte_ids: [u32; 256],
     merges: FxHashMap<(u32, u32), (u32, u32)>,
     added: Option<(AhoCorasick, Vec<u32>)>,
     classes: CharClasses,
-    cache: Vec<Mutex<FxHashMap<Box<[u8]>, Box<[u32]>>>>,
+    cache: Vec<Mutex<WordCache>>,
 }
 
 /// GPT-2's map from bytes to printable characters.
@@ -189,9 +192,7 @@ impl ByteLevelBpe {
             self.merge_word(word, out);
             return;
         }
-        let mut h = FxBuildHasher.build_hasher();
-        word.hash(&mut h);
-        let shard = &self.cache[(h.finish() >> 58) as usize % CACHE_SHARDS];
+        let shard = &self.cache[(FxBuildHasher.hash_one(word) >> 58) as usize % CACHE_SHARDS];
         if let Ok(c) = shard.lock()
             && let Some(ids) = c.get(word)
         {
