@@ -6,6 +6,7 @@
 //!   `tokenizers` or the exact fast [`mix::bpe`]), [`mix::spill`] (external shuffle by keyed
 //!   random order), [`mix::pack`], [`mix::schedule`] (exact injection), [`mix::build`] (the two
 //!   phases, resume).
+//! - [`plan`] turns the seed papers' scaling laws into recommendations, tables and plots.
 //! - [`source`] reads documents (Parquet/JSONL/CSV through DataFusion, plain-text directories).
 //! - [`sink`] writes sequences: Parquet shards, Megatron `.bin/.idx`; every file atomically.
 //! - [`core`] holds what every pipeline shares: keyed counter-based randomness, exact fractions,
@@ -17,5 +18,6 @@ pub mod commands;
 pub mod core;
 pub mod error;
 pub mod mix;
+pub mod plan;
 pub mod sink;
 pub mod source;

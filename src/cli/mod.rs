@@ -1,6 +1,7 @@
 //! Command-line syntax (clap derive only); handlers live in `commands/`.
 
 pub mod mix;
+pub mod plan;
 
 use clap::{Parser, Subcommand};
 
@@ -23,4 +24,7 @@ pub enum Command {
     /// Finetuning mixtures with an exact fraction of pretraining data.
     #[command(subcommand)]
     Mix(mix::MixCommand),
+    /// Scaling-law planners: injection, distillation, EMA, views, MoE.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
 }

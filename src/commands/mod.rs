@@ -1,6 +1,7 @@
 //! One handler per verb: turn parsed arguments into library calls and print the result.
 
 pub mod mix;
+pub mod plan;
 
 use std::path::PathBuf;
 
@@ -10,6 +11,7 @@ use crate::error::{Error, Result};
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Mix(crate::cli::mix::MixCommand::Build(args)) => mix::build::run(args, cli.quiet),
+        Command::Plan(cmd) => plan::run(cmd),
     }
 }
 

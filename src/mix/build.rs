@@ -588,7 +588,12 @@ fn phase1(
             .sum();
         // Each of the two streams read at once in phase 2 holds a bucket and its parsed copy.
         let budget = (exec.shuffle_mem / 4).max(1 << 20);
-        let buckets = |bytes: u64| (bytes.div_ceil(budget)).clamp(1, 4096) as u32;
+        // Open files stay few: past 512 buckets a bucket grows beyond the budget instead.
+        let buckets = |bytes: u64| {
+            bytes
+                .div_ceil(budget)
+                .clamp(1, (512 / epochs as u64).max(1)) as u32
+        };
         let mut train = SpillWriter::create(
             spill_dir,
             &format!("{role}-train"),

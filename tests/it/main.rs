@@ -3,6 +3,7 @@
 mod bad_input;
 mod interop;
 mod mix;
+mod plan;
 mod resume;
 mod tokenizer;
 mod util;

@@ -1,0 +1,167 @@
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::plan::ema::Optimizer;
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Smallest pretraining-injection fraction for a forgetting budget (forgetting scaling law).
+    Inject(InjectArgs),
+    /// Fit the forgetting law's coefficients to measured runs (Huber-robust least squares).
+    Fit(FitArgs),
+    /// Distillation versus supervised training at a compute budget (distillation scaling law).
+    Distill(DistillArgs),
+    /// EMA momentum and learning rate for a new batch size (EMA scaling rule).
+    Ema(EmaArgs),
+    /// Views per sample versus unique samples at a fixed views-per-step budget.
+    Views(ViewsArgs),
+    /// Parameters, FLOPs and memory of a mixture-of-experts model; experts for a parameter budget.
+    Moe(MoeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Draw the curve to FILE.png or FILE.svg.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InjectArgs {
+    /// TOML with a [forgetting.DOMAIN] table: A, alpha, beta, B (and optional l0).
+    #[arg(long, value_name = "FILE")]
+    pub coeffs: PathBuf,
+    #[arg(long)]
+    pub domain: String,
+    /// Model parameters N.
+    #[arg(long)]
+    pub params: f64,
+    /// Unique finetuning tokens D.
+    #[arg(long)]
+    pub tokens: f64,
+    /// Largest acceptable rise of the pretraining loss, nats.
+    #[arg(long)]
+    pub budget: f64,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// CSV of runs: columns N, D, p and forgetting (or loss and base_loss).
+    #[arg(long, value_name = "CSV")]
+    pub runs: PathBuf,
+    #[arg(long, default_value = "default")]
+    pub domain: String,
+    /// Write the fitted [forgetting.DOMAIN] table to this TOML file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct DistillArgs {
+    /// TOML with a [distill.NAME] table: E, A, B, a, b, g, c0, c1, d1, f1.
+    #[arg(long, value_name = "FILE")]
+    pub coeffs: PathBuf,
+    #[arg(long, default_value = "default")]
+    pub law: String,
+    /// Compute budget, FLOPs.
+    #[arg(long)]
+    pub compute: f64,
+    /// Student parameters.
+    #[arg(long)]
+    pub student: f64,
+    /// Teacher parameters.
+    #[arg(long)]
+    pub teacher: f64,
+    /// Tokens the teacher is (or was) trained on.
+    #[arg(long)]
+    pub teacher_tokens: f64,
+    /// The teacher already exists: its training is not paid from the budget.
+    #[arg(long)]
+    pub teacher_exists: bool,
+    /// Students that share one cached teacher pass (`sluice logits cache`).
+    #[arg(long, default_value_t = 1.0)]
+    pub students: f64,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct EmaArgs {
+    /// EMA momentum at the current batch size; repeat for several EMAs.
+    #[arg(long, required = true)]
+    pub momentum: Vec<f64>,
+    #[arg(long)]
+    pub batch_size: f64,
+    #[arg(long)]
+    pub new_batch_size: f64,
+    #[arg(long, value_enum, default_value = "sgd")]
+    pub optimizer: Optimizer,
+    /// Current learning rate, to print the new one.
+    #[arg(long)]
+    pub lr: Option<f64>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct ViewsArgs {
+    /// Views per training step (samples x K), fixed.
+    #[arg(long)]
+    pub views_per_step: u64,
+    #[arg(long)]
+    pub steps: u64,
+    /// Images in the data set.
+    #[arg(long)]
+    pub dataset: u64,
+    /// Images decoded per second per core (measure with `views gen`; see BENCHMARKS.md).
+    #[arg(long, default_value_t = 300.0)]
+    pub decode_per_sec: f64,
+    /// Augmented views per second per core.
+    #[arg(long, default_value_t = 500.0)]
+    pub views_per_sec: f64,
+    /// Loader cores.
+    #[arg(long, default_value_t = 16)]
+    pub cores: u64,
+    /// Fewest samples per step (negatives for a contrastive loss).
+    #[arg(long, default_value_t = 256)]
+    pub min_samples: u64,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct MoeArgs {
+    #[arg(long)]
+    pub d_model: u64,
+    #[arg(long)]
+    pub layers: u64,
+    #[arg(long)]
+    pub experts: u64,
+    #[arg(long)]
+    pub top_k: u64,
+    /// Hidden size of one expert (SwiGLU).
+    #[arg(long)]
+    pub d_ff: u64,
+    #[arg(long, default_value_t = 50304)]
+    pub vocab: u64,
+    /// Key/value width [default: d_model, no grouped-query attention].
+    #[arg(long)]
+    pub kv_dim: Option<u64>,
+    #[arg(long, default_value_t = 4096)]
+    pub seq_len: u64,
+    #[arg(long)]
+    pub untied_embeddings: bool,
+    /// Total parameter budget: print how many experts fit it.
+    #[arg(long)]
+    pub param_budget: Option<f64>,
+    #[command(flatten)]
+    pub output: Output,
+}

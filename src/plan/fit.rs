@@ -1,0 +1,272 @@
+//! `plan fit`: robust least squares (Huber loss on log residuals, as in Chinchilla's fits) of the
+//! forgetting law to measured runs, by Nelder-Mead from a grid of starts.
+
+use std::path::Path;
+
+use super::forgetting::{ForgettingLaw, Run};
+use super::{Plan, num};
+use crate::error::{Error, Result};
+
+/// Huber's loss: quadratic within `delta`, linear beyond, so outlying runs pull less.
+pub fn huber(r: f64, delta: f64) -> f64 {
+    if r.abs() <= delta {
+        0.5 * r * r
+    } else {
+        delta * (r.abs() - 0.5 * delta)
+    }
+}
+
+/// Minimize `f` from `x0` (simplex of relative size `step`).
+pub fn nelder_mead(
+    f: &dyn Fn(&[f64]) -> f64,
+    x0: &[f64],
+    step: f64,
+    iters: usize,
+) -> (Vec<f64>, f64) {
+    let n = x0.len();
+    let mut simplex: Vec<Vec<f64>> = vec![x0.to_vec()];
+    for i in 0..n {
+        let mut x = x0.to_vec();
+        x[i] += if x[i].abs() > 1e-9 {
+            step * x[i].abs()
+        } else {
+            step
+        };
+        simplex.push(x);
+    }
+    let mut vals: Vec<f64> = simplex.iter().map(|x| f(x)).collect();
+    for _ in 0..iters {
+        let mut idx: Vec<usize> = (0..=n).collect();
+        idx.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
+        simplex = idx.iter().map(|&i| simplex[i].clone()).collect();
+        vals = idx.iter().map(|&i| vals[i]).collect();
+        if (vals[n] - vals[0]).abs() <= 1e-15 * (1.0 + vals[0].abs()) {
+            break;
+        }
+        let centroid: Vec<f64> = (0..n)
+            .map(|j| simplex[..n].iter().map(|x| x[j]).sum::<f64>() / n as f64)
+            .collect();
+        let along = |t: f64| -> Vec<f64> {
+            (0..n)
+                .map(|j| centroid[j] + t * (simplex[n][j] - centroid[j]))
+                .collect()
+        };
+        let xr = along(-1.0);
+        let fr = f(&xr);
+        if fr < vals[0] {
+            let xe = along(-2.0);
+            let fe = f(&xe);
+            if fe < fr {
+                (simplex[n], vals[n]) = (xe, fe)
+            } else {
+                (simplex[n], vals[n]) = (xr, fr)
+            }
+        } else if fr < vals[n - 1] {
+            (simplex[n], vals[n]) = (xr, fr);
+        } else {
+            let xc = if fr < vals[n] {
+                along(-0.5)
+            } else {
+                along(0.5)
+            };
+            let fc = f(&xc);
+            if fc < vals[n].min(fr) {
+                (simplex[n], vals[n]) = (xc, fc);
+            } else {
+                for i in 1..=n {
+                    simplex[i] = (0..n)
+                        .map(|j| simplex[0][j] + 0.5 * (simplex[i][j] - simplex[0][j]))
+                        .collect();
+                    vals[i] = f(&simplex[i]);
+                }
+            }
+        }
+    }
+    let best = (0..=n)
+        .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
+        .unwrap_or(0);
+    (simplex[best].clone(), vals[best])
+}
+
+/// Parameters θ = (ln A, alpha, beta, ln B).
+fn law_of(t: &[f64]) -> ForgettingLaw {
+    ForgettingLaw {
+        a: t[0].exp(),
+        alpha: t[1],
+        beta: t[2],
+        b: t[3].exp(),
+        l0: None,
+    }
+}
+
+fn residual(t: &[f64], r: &Run) -> f64 {
+    t[0] + t[2] * r.d.ln() - t[1] * ((1.0 + t[3].exp() * r.p) * r.n).ln() - r.forgetting.ln()
+}
+
+pub struct FitReport {
+    pub law: ForgettingLaw,
+    /// Root mean square of log residuals.
+    pub rmse_log: f64,
+    pub max_rel_error: f64,
+}
+
+pub fn fit_forgetting(runs: &[Run]) -> Result<FitReport> {
+    if runs.len() < 5 {
+        return Err(Error::input(format!(
+            "plan fit needs at least 5 runs for 4 coefficients, got {}",
+            runs.len()
+        )));
+    }
+    const DELTA: f64 = 1e-3;
+    let objective = |t: &[f64]| {
+        runs.iter()
+            .map(|r| huber(residual(t, r), DELTA))
+            .sum::<f64>()
+    };
+    let mut starts = Vec::new();
+    for alpha in [0.1, 0.3, 0.6, 1.0] {
+        for beta in [0.05, 0.2, 0.5, 0.8] {
+            for ln_b in [0.0, 2.0, 4.0, 6.0] {
+                // ln A that zeroes the mean residual.
+                let mut t = [0.0, alpha, beta, ln_b];
+                t[0] = -runs.iter().map(|r| residual(&t, r)).sum::<f64>() / runs.len() as f64;
+                starts.push((objective(&t), t));
+            }
+        }
+    }
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut best: Option<(Vec<f64>, f64)> = None;
+    for (_, t) in starts.iter().take(8) {
+        let mut cur = nelder_mead(&objective, t, 0.1, 4000);
+        // Restart from the optimum: Nelder-Mead stalls on narrow valleys.
+        for _ in 0..3 {
+            cur = nelder_mead(&objective, &cur.0, 0.05, 4000);
+        }
+        if best.as_ref().is_none_or(|b| cur.1 < b.1) {
+            best = Some(cur);
+        }
+    }
+    let (t, _) = best.ok_or_else(|| Error::internal("no fit"))?;
+    let law = law_of(&t);
+    let res: Vec<f64> = runs.iter().map(|r| residual(&t, r)).collect();
+    Ok(FitReport {
+        law,
+        rmse_log: (res.iter().map(|r| r * r).sum::<f64>() / res.len() as f64).sqrt(),
+        max_rel_error: res.iter().map(|r| r.exp_m1().abs()).fold(0.0, f64::max),
+    })
+}
+
+/// Read runs from a CSV with columns N, D, p and either `forgetting` or `loss` and `base_loss`.
+pub fn read_runs(path: &Path) -> Result<Vec<Run>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read runs", path, e))?;
+    let shown = path.display();
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| Error::input(format!("{shown} is empty")))?;
+    let cols: Vec<String> = header.split(',').map(|c| c.trim().to_string()).collect();
+    let col = |name: &str| cols.iter().position(|c| c == name);
+    let need = |name: &str| {
+        col(name).ok_or_else(|| {
+            Error::input(format!("{shown}: column `{name}` missing (columns: {}); need N, D, p and forgetting (or loss and base_loss)", cols.join(", ")))
+        })
+    };
+    let (ci_n, ci_d, ci_p) = (need("N")?, need("D")?, need("p")?);
+    let target = match (col("forgetting"), col("loss"), col("base_loss")) {
+        (Some(f), _, _) => (f, None),
+        (None, Some(l), Some(b)) => (l, Some(b)),
+        _ => {
+            return Err(need("forgetting")
+                .err()
+                .unwrap_or_else(|| Error::internal("column check")));
+        }
+    };
+    let mut runs = Vec::new();
+    for (i, line) in lines {
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let get = |c: usize| -> Result<f64> {
+            let cell = cells
+                .get(c)
+                .ok_or_else(|| Error::input(format!("{shown} line {}: too few columns", i + 1)))?;
+            cell.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    Error::input(format!(
+                        "{shown} line {}, column `{}`: `{cell}` is not a number",
+                        i + 1,
+                        cols[c]
+                    ))
+                })
+        };
+        let forgetting = match target {
+            (f, None) => get(f)?,
+            (l, Some(b)) => get(l)? - get(b)?,
+        };
+        let run = Run {
+            n: get(ci_n)?,
+            d: get(ci_d)?,
+            p: get(ci_p)?,
+            forgetting,
+        };
+        if run.n <= 0.0 || run.d <= 0.0 || !(0.0..1.0).contains(&run.p) || run.forgetting <= 0.0 {
+            return Err(Error::input(format!(
+                "{shown} line {}: need N > 0, D > 0, 0 <= p < 1 and forgetting > 0 (got N={}, D={}, p={}, forgetting={})",
+                i + 1,
+                run.n,
+                run.d,
+                run.p,
+                run.forgetting
+            )));
+        }
+        runs.push(run);
+    }
+    Ok(runs)
+}
+
+pub fn plan(runs: &[Run], domain: &str) -> Result<Plan> {
+    let rep = fit_forgetting(runs)?;
+    let l = rep.law;
+    let rows = runs
+        .iter()
+        .map(|r| {
+            let pred = l.forgetting(r.n, r.d, r.p);
+            vec![
+                num(r.n),
+                num(r.d),
+                format!("{}", r.p),
+                format!("{:.5}", r.forgetting),
+                format!("{pred:.5}"),
+                format!("{:+.2} %", 100.0 * (pred / r.forgetting - 1.0)),
+            ]
+        })
+        .collect();
+    let toml = format!(
+        "[forgetting.{domain}]\nA = {:e}\nalpha = {}\nbeta = {}\nB = {}\n",
+        l.a, l.alpha, l.beta, l.b
+    );
+    Ok(Plan {
+        title: format!(
+            "plan fit: forgetting law for `{domain}` from {} runs",
+            runs.len()
+        ),
+        summary: format!(
+            "A = {:.4e}, alpha = {:.4}, beta = {:.4}, B = {:.4}; fit error: rms log residual {:.4}, max relative error {:.2} %",
+            l.a,
+            l.alpha,
+            l.beta,
+            l.b,
+            rep.rmse_log,
+            100.0 * rep.max_rel_error
+        ),
+        columns: ["N", "D", "p", "measured", "fitted", "error"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        result: serde_json::json!({"domain": domain, "law": l, "rmse_log": rep.rmse_log, "max_rel_error": rep.max_rel_error, "toml": toml}),
+        chart: None,
+    })
+}
