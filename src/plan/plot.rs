@@ -70,12 +70,14 @@ impl Chart {
                 y1 = y1.max(y);
             }
         }
-        if !(x0 < x1) {
-            (x0, x1) = (x0 - 1.0, x0 + 1.0);
-        }
-        if !(y0 < y1) {
-            (y0, y1) = (y0 - 1.0, y0 + 1.0);
-        }
+        // Degenerate ranges (one point, or none) get a unit width around what there is.
+        let widen = |lo: f64, hi: f64| match (lo.is_finite(), lo < hi) {
+            (false, _) => (0.0, 1.0),
+            (true, false) => (lo - 1.0, lo + 1.0),
+            (true, true) => (lo, hi),
+        };
+        (x0, x1) = widen(x0, x1);
+        (y0, y1) = widen(y0, y1);
         let pad = 0.05 * (y1 - y0);
         (x0, x1, y0 - pad, y1 + pad)
     }
