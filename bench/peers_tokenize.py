@@ -58,7 +58,7 @@ try:
     ex = LocalPipelineExecutor(
         pipeline=[
             JsonlReader(src, glob_pattern="*.jsonl", text_key="text"),
-            DocumentTokenizer(output_folder=os.path.join(work, "out"), tokenizer_name_or_path=tok_path, eos_token="<|endoftext|>", shuffle=False),
+            DocumentTokenizer(output_folder=os.path.join(work, "out"), tokenizer_name_or_path=tok_path, eos_token="<|endoftext|>", shuffle_documents=False),
         ],
         tasks=workers,
         workers=workers,

@@ -209,10 +209,12 @@ pub fn plan(law: &DistillLaw, s: &Setup) -> Result<Plan> {
             y_label: "loss (nats)".into(),
             series: vec![
                 Series {
+                    dots: false,
                     name: "distillation".into(),
                     points: dist,
                 },
                 Series {
+                    dots: false,
                     name: "supervised".into(),
                     points: sup,
                 },

@@ -75,6 +75,7 @@ pub fn plan(
     let series = momenta
         .iter()
         .map(|&m| Series {
+            dots: false,
             name: format!("rho = {m}"),
             points: (0..=60)
                 .map(|i| {

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::forgetting::{ForgettingLaw, Run};
+use super::plot::{Chart, Series};
 use super::{Plan, num};
 use crate::error::{Error, Result};
 
@@ -267,6 +268,32 @@ pub fn plan(runs: &[Run], domain: &str) -> Result<Plan> {
             .to_vec(),
         rows,
         result: serde_json::json!({"domain": domain, "law": l, "rmse_log": rep.rmse_log, "max_rel_error": rep.max_rel_error, "toml": toml}),
-        chart: None,
+        chart: Some(Chart {
+            title: format!("fitted vs measured forgetting ({domain})"),
+            x_label: "measured (nats)".into(),
+            y_label: "fitted (nats)".into(),
+            series: vec![
+                Series {
+                    name: "runs".into(),
+                    points: runs
+                        .iter()
+                        .map(|r| (r.forgetting, l.forgetting(r.n, r.d, r.p)))
+                        .collect(),
+                    dots: true,
+                },
+                Series {
+                    name: "y = x".into(),
+                    points: {
+                        let (lo, hi) = runs.iter().fold((f64::INFINITY, 0f64), |(a, b), r| {
+                            (a.min(r.forgetting), b.max(r.forgetting))
+                        });
+                        vec![(lo, lo), (hi, hi)]
+                    },
+                    dots: false,
+                },
+            ],
+            hline: None,
+            marker: None,
+        }),
     })
 }

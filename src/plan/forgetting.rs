@@ -127,6 +127,7 @@ pub fn plan(law: &ForgettingLaw, domain: &str, n: f64, d: f64, budget: f64) -> R
             x_label: "injected fraction p".into(),
             y_label: "forgetting (nats)".into(),
             series: vec![Series {
+                dots: false,
                 name: "law".into(),
                 points: pts,
             }],

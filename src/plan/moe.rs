@@ -172,6 +172,7 @@ pub fn plan(c: &MoeConfig, param_budget: Option<f64>) -> Result<Plan> {
             x_label: "sparsity 1 - k/E".into(),
             y_label: "total parameters (B)".into(),
             series: vec![Series {
+                dots: false,
                 name: format!("top-{}", c.top_k),
                 points: curve,
             }],

@@ -13,6 +13,8 @@ use crate::error::{Error, Result};
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// Draw points as dots instead of a line.
+    pub dots: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -104,7 +106,12 @@ impl Chart {
             .map_err(e)?;
         for (i, s) in self.series.iter().enumerate() {
             let color = COLORS[i % COLORS.len()].to_rgba();
-            c.draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
+            let drawn = if s.dots {
+                c.draw_series(s.points.iter().map(|&p| Circle::new(p, 4, color.filled())))
+            } else {
+                c.draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
+            };
+            drawn
                 .map_err(e)?
                 .label(s.name.as_str())
                 .legend(move |(x, y)| {

@@ -122,6 +122,7 @@ pub fn plan(b: &Budget) -> Result<Plan> {
             x_label: "log2 K (views per sample)".into(),
             y_label: "loader steps/s".into(),
             series: vec![Series {
+                dots: false,
                 name: "steps/s".into(),
                 points: rows
                     .iter()
