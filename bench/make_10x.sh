@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Ten distinct copies of the shipped samples (each document prefixed with its copy number, so
+# Ten (or COPIES) distinct copies of the shipped samples (each document prefixed with its copy number, so
 # content hashes differ): the 10x input of the peak-RSS benchmark.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../samples" && pwd)
-out=${1:?usage: make_10x.sh DIR}
+out=${1:?usage: make_10x.sh DIR [COPIES]}
+copies=${2:-10}
 rm -rf "$out"; mkdir -p "$out/target" "$out/pretrain"
-for k in $(seq 0 9); do
+for k in $(seq 0 $((copies - 1))); do
   mkdir -p "$out/target/copy$k"
   (cd "$src/target" && find . -type f) | while read -r f; do
     mkdir -p "$(dirname "$out/target/copy$k/$f")"
