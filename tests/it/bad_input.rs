@@ -7,20 +7,8 @@ use std::process::Command;
 use crate::util::*;
 
 fn build_with_target(target: &Path, out: &Path) -> Command {
-    let mut c = sluice();
-    c.args([
-        "mix",
-        "build",
-        "--quiet",
-        "--inject",
-        "0",
-        "--seq-len",
-        "16",
-        "--target",
-    ])
-    .arg(target)
-    .arg("--out")
-    .arg(out);
+    let mut c = mix_build(target, None, out);
+    c.args(["--inject", "0", "--seq-len", "16"]);
     c
 }
 

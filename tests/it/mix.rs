@@ -212,24 +212,8 @@ fn not_enough_pretraining_data_fails_before_writing_anything() {
         "{\"text\": \"Only a few words of general English text here.\"}\n".repeat(5),
     )
     .unwrap();
-    let mut c = sluice();
-    c.args([
-        "mix",
-        "build",
-        "--quiet",
-        "--seq-len",
-        "64",
-        "--inject",
-        "0.5",
-        "--val-frac",
-        "0",
-        "--target",
-    ])
-    .arg(samples().join("target/rust/iter"))
-    .arg("--pretrain")
-    .arg(&pre)
-    .arg("--out")
-    .arg(&out);
+    let mut c = mix_build(&samples().join("target/rust/iter"), Some(&pre), &out);
+    c.args(["--seq-len", "64", "--inject", "0.5", "--val-frac", "0"]);
     let err = fails(&mut c, 3);
     assert!(
         err.contains("pretraining tokens") && err.contains("needs"),
@@ -307,24 +291,14 @@ fn parquet_and_csv_sources_read_like_jsonl() {
     let mut outs = Vec::new();
     for (i, input) in [&jsonl, &csv, &pq].iter().enumerate() {
         let out = tmp.path().join(format!("o{i}"));
-        ok(sluice()
-            .args([
-                "mix",
-                "build",
-                "--quiet",
-                "--inject",
-                "0",
-                "--seq-len",
-                "128",
-                "--text-column",
-                "body",
-                "--target",
-            ])
-            .arg(input)
-            .arg("--pretrain")
-            .arg(input)
-            .arg("--out")
-            .arg(&out));
+        ok(mix_build(input, Some(input), &out).args([
+            "--inject",
+            "0",
+            "--seq-len",
+            "128",
+            "--text-column",
+            "body",
+        ]));
         outs.push((
             read_split(&out.join("train")),
             read_split(&out.join("val_target")),

@@ -49,24 +49,25 @@ pub fn fails(cmd: &mut Command, code: i32) -> String {
     stderr
 }
 
+/// `mix build --quiet --target T [--pretrain P] --out O`; callers add the rest.
+pub fn mix_build(target: &Path, pretrain: Option<&Path>, out: &Path) -> Command {
+    let mut c = sluice();
+    c.args(["mix", "build", "--quiet", "--target"]).arg(target);
+    if let Some(p) = pretrain {
+        c.arg("--pretrain").arg(p);
+    }
+    c.arg("--out").arg(out);
+    c
+}
+
 /// A small real corpus: the `iter` part of the Rust sample as target, the SOTU addresses as pretraining.
 pub fn small_build(out: &Path) -> Command {
-    let mut c = sluice();
-    c.args([
-        "mix",
-        "build",
-        "--quiet",
-        "--seq-len",
-        "64",
-        "--val-frac",
-        "0.05",
-    ])
-    .arg("--target")
-    .arg(samples().join("target/rust/iter"))
-    .arg("--pretrain")
-    .arg(samples().join("pretrain"))
-    .arg("--out")
-    .arg(out);
+    let mut c = mix_build(
+        &samples().join("target/rust/iter"),
+        Some(&samples().join("pretrain")),
+        out,
+    );
+    c.args(["--seq-len", "64", "--val-frac", "0.05"]);
     c
 }
 
