@@ -21,3 +21,4 @@ pub mod mix;
 pub mod plan;
 pub mod sink;
 pub mod source;
+pub mod views;

@@ -2,6 +2,7 @@
 
 pub mod mix;
 pub mod plan;
+pub mod views;
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +25,9 @@ pub enum Command {
     /// Finetuning mixtures with an exact fraction of pretraining data.
     #[command(subcommand)]
     Mix(mix::MixCommand),
+    /// K augmented views per image for multi-view self-supervised learning.
+    #[command(subcommand)]
+    Views(views::ViewsCommand),
     /// Scaling-law planners: injection, distillation, EMA, views, MoE.
     #[command(subcommand)]
     Plan(plan::PlanCommand),

@@ -2,6 +2,7 @@
 
 pub mod mix;
 pub mod plan;
+pub mod views;
 
 use std::path::PathBuf;
 
@@ -12,6 +13,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Mix(crate::cli::mix::MixCommand::Build(args)) => mix::build::run(args, cli.quiet),
         Command::Plan(cmd) => plan::run(cmd),
+        Command::Views(cmd) => views::run(cmd, cli.quiet),
     }
 }
 
@@ -28,4 +30,17 @@ pub fn samples_dir() -> Result<PathBuf> {
     Err(Error::config(
         "no input given and the shipped samples are not found (run from the sluice checkout, or pass --target, --pretrain and --tokenizer)",
     ))
+}
+
+/// `1234567` -> `1,234,567`.
+pub(crate) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

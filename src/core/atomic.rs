@@ -39,6 +39,19 @@ impl AtomicFile {
         self.writer.as_mut().expect("writer taken only by commit")
     }
 
+    /// Flush and fsync under the temporary name; the file stays invisible until `commit`.
+    pub fn flush_and_sync(&mut self) -> Result<()> {
+        let tmp = self.tmp.clone();
+        let writer = self.writer();
+        writer.flush().at("write", &tmp)?;
+        writer.get_ref().sync_all().at("sync", &tmp)
+    }
+
+    /// The temporary path the bytes are written to.
+    pub fn temp(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Flush, fsync and rename into place.
     pub fn commit(mut self) -> Result<()> {
         let writer = self.writer.take().expect("commit runs once");

@@ -5,5 +5,6 @@ pub mod atomic;
 pub mod fingerprint;
 pub mod fraction;
 pub mod manifest;
+pub mod outdir;
 pub mod progress;
 pub mod rng;

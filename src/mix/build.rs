@@ -21,6 +21,7 @@ use super::tokenize::{self, Encoder, Engine, TokenizerInfo};
 use crate::core::fingerprint::sha256_bytes;
 use crate::core::fraction::Fraction;
 use crate::core::manifest::{InputFingerprint, ShardInfo, read_json, write_json};
+use crate::core::outdir::{self, OutState, WORK};
 use crate::core::progress::Progress;
 use crate::core::rng::{content_key, draw, unit};
 use crate::error::{Error, IoContext, Result};
@@ -29,7 +30,6 @@ use crate::sink::megatron::MegatronFiles;
 use crate::sink::parquet::ParquetShards;
 use crate::source::{DocBatch, FileSource, Source, SourceSpec};
 
-const WORK: &str = ".sluice";
 const OUTPUTS: [&str; 6] = [
     "train",
     "val_target",
@@ -142,6 +142,12 @@ pub struct MixManifest {
     pub splits: BTreeMap<String, SplitReport>,
 }
 
+impl outdir::Fingerprinted for MixManifest {
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+}
+
 /// What happened.
 pub struct Outcome {
     pub manifest: MixManifest,
@@ -149,11 +155,6 @@ pub struct Outcome {
     pub up_to_date: bool,
     /// Shards found finished from an earlier run and kept.
     pub resumed: bool,
-}
-
-#[derive(Serialize, Deserialize)]
-struct RunFile {
-    fingerprint: String,
 }
 
 pub fn run(cfg: &MixConfig, exec: &ExecConfig) -> Result<Outcome> {
@@ -196,7 +197,7 @@ pub fn run(cfg: &MixConfig, exec: &ExecConfig) -> Result<Outcome> {
         .as_bytes(),
     );
 
-    let created = match prepare_out_dir(out, &fingerprint, exec.overwrite)? {
+    let created = match outdir::prepare(out, &fingerprint, exec.overwrite, &OUTPUTS)? {
         OutState::UpToDate(manifest) => {
             return Ok(Outcome {
                 manifest: *manifest,
@@ -287,67 +288,6 @@ fn validate(cfg: &MixConfig) -> Result<Fraction> {
         ));
     }
     Ok(p)
-}
-
-enum OutState {
-    UpToDate(Box<MixManifest>),
-    Ready { created: bool },
-}
-
-fn prepare_out_dir(out: &Path, fingerprint: &str, overwrite: bool) -> Result<OutState> {
-    let shown = out.display();
-    if !out.exists() {
-        std::fs::create_dir_all(out.join(WORK)).at("create", out)?;
-        write_json(
-            &out.join(WORK).join("run.json"),
-            &RunFile {
-                fingerprint: fingerprint.into(),
-            },
-        )?;
-        return Ok(OutState::Ready { created: true });
-    }
-    let manifest = out.join("manifest.json");
-    let run_file = out.join(WORK).join("run.json");
-    let ours = manifest.exists() || run_file.exists();
-    let empty = std::fs::read_dir(out).at("list", out)?.next().is_none();
-    if manifest.exists() && !overwrite {
-        let m: MixManifest = read_json(&manifest)?;
-        if m.fingerprint != fingerprint {
-            return Err(Error::config(format!(
-                "{shown} holds a finished build of another configuration or input; pass --overwrite or choose another --out"
-            )));
-        }
-        let _ = std::fs::remove_dir_all(out.join(WORK));
-        return Ok(OutState::UpToDate(Box::new(m)));
-    }
-    if !ours && !empty && !overwrite {
-        return Err(Error::config(format!(
-            "{shown} exists and is not a sluice output; choose an empty or new --out (or pass --overwrite)"
-        )));
-    }
-    let same_run = run_file.exists()
-        && read_json::<RunFile>(&run_file)
-            .map(|r| r.fingerprint == fingerprint)
-            .unwrap_or(false);
-    if !same_run || overwrite {
-        // An unfinished run of another configuration, or a forced rebuild: start clean.
-        for name in OUTPUTS {
-            let p = out.join(name);
-            if p.is_dir() {
-                std::fs::remove_dir_all(&p).at("remove", &p)?;
-            } else if p.exists() {
-                std::fs::remove_file(&p).at("remove", &p)?;
-            }
-        }
-        std::fs::create_dir_all(out.join(WORK)).at("create", out)?;
-        write_json(
-            &run_file,
-            &RunFile {
-                fingerprint: fingerprint.into(),
-            },
-        )?;
-    }
-    Ok(OutState::Ready { created: empty })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -2,7 +2,7 @@
 //! plain-text files (one document per file). A source yields documents in a fixed order, so reading
 //! it twice gives the same documents.
 
-mod table;
+pub(crate) mod table;
 mod text;
 
 use std::collections::BTreeMap;

@@ -337,7 +337,7 @@ enum Jsonl {
 }
 
 /// Parquet readers trust the footer length; check it first so a corrupt file is an error, not a panic.
-fn check_parquet_footer(path: &Path) -> std::result::Result<(), String> {
+pub(crate) fn check_parquet_footer(path: &Path) -> std::result::Result<(), String> {
     use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let len = f.metadata().map_err(|e| e.to_string())?.len();

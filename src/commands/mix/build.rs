@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::cli::mix::MixBuildArgs;
-use crate::commands::samples_dir;
+use crate::commands::{samples_dir, thousands};
 use crate::core::progress::Progress;
 use crate::error::{Error, Result};
 use crate::mix::build::{ExecConfig, MixConfig, MixManifest, run as build};
@@ -93,18 +93,6 @@ pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The one-screen summary.

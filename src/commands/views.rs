@@ -1,0 +1,159 @@
+//! `sluice views gen | replay | preview`.
+
+use std::time::Instant;
+
+use crate::cli::views::{ViewsCommand, ViewsGenArgs};
+use crate::commands::{samples_dir, thousands};
+use crate::core::progress::Progress;
+use crate::error::{Error, Result};
+use crate::views::generate::{ExecConfig, ViewsConfig, ViewsManifest, run as generate};
+use crate::views::recipe::Recipe;
+use crate::views::source::Columns;
+
+pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
+    match cmd {
+        ViewsCommand::Gen(args) => generate_views(args, quiet),
+        ViewsCommand::Replay(args) => {
+            let start = Instant::now();
+            let r = crate::views::replay::replay(&args.dir, args.input.as_deref())?;
+            println!(
+                "sluice views replay: {} of {} views re-rendered bit-identically from their params in {:.1} s",
+                r.identical,
+                r.views,
+                start.elapsed().as_secs_f64()
+            );
+            if r.identical != r.views {
+                return Err(Error::input(format!(
+                    "{} views differ from their replay: {}",
+                    r.views - r.identical,
+                    r.differing.join(", ")
+                )));
+            }
+            Ok(())
+        }
+        ViewsCommand::Preview(args) => {
+            let out = args.out.unwrap_or_else(|| args.dir.join("preview.png"));
+            let (n, k) = crate::views::preview::contact_sheet(&args.dir, args.samples, &out)?;
+            println!(
+                "sluice views preview: {n} samples x {k} views -> {}",
+                out.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn generate_views(args: ViewsGenArgs, quiet: bool) -> Result<()> {
+    let start = Instant::now();
+    let input = match args.input {
+        Some(i) => i,
+        None => samples_dir()?.join("images"),
+    };
+    let cfg = ViewsConfig {
+        input,
+        columns: Columns {
+            image: args.image_column,
+            label: args.label_column,
+            id: args.id_column,
+        },
+        k: args.k,
+        recipe: Recipe::resolve(&args.recipe)?,
+        size: args.size,
+        seed: args.seed,
+        format: args.format,
+        quality: args.quality,
+        shard: args.shard,
+        of: args.of,
+        on_error: args.on_error,
+        max_pixels: args.max_pixels,
+        group_samples: args.group_samples,
+        shard_samples: args.shard_samples,
+    };
+    let exec = ExecConfig {
+        out: args.out.clone(),
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        overwrite: args.overwrite,
+        progress: Progress::auto(quiet || args.json),
+    };
+    let outcome = generate(&cfg, &exec)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&outcome.manifest)
+                .map_err(|e| Error::internal(e.to_string()))?
+        );
+        return Ok(());
+    }
+    let note = if outcome.up_to_date {
+        " (already complete: nothing to do)".to_string()
+    } else if outcome.resumed_shards > 0 {
+        format!(" (resumed: {} shards kept)", outcome.resumed_shards)
+    } else {
+        String::new()
+    };
+    let secs = start.elapsed().as_secs_f64();
+    print!(
+        "{}",
+        summary(
+            &outcome.manifest,
+            &cfg,
+            &exec.out.display().to_string(),
+            secs,
+            &note
+        )
+    );
+    Ok(())
+}
+
+fn summary(m: &ViewsManifest, cfg: &ViewsConfig, out: &str, secs: f64, note: &str) -> String {
+    let s = &m.samples;
+    let mut o = format!("sluice views gen: {out} in {secs:.1} s{note}\n");
+    o += &format!(
+        "  input      {} ({} {} files, {} bytes{})\n",
+        m.input.root,
+        m.input.files,
+        m.input.kind,
+        thousands(m.input.bytes),
+        if m.input.ignored_files > 0 {
+            format!(", {} non-image files ignored", m.input.ignored_files)
+        } else {
+            String::new()
+        }
+    );
+    o += &format!(
+        "  recipe     {} x K={} at {} px, {:?}, seed {}{}\n",
+        cfg.recipe.name,
+        cfg.k,
+        cfg.size,
+        cfg.format,
+        cfg.seed,
+        if cfg.of > 1 {
+            format!(", slice {} of {}", cfg.shard, cfg.of)
+        } else {
+            String::new()
+        }
+    );
+    let skipped: u64 = s.skipped.values().sum();
+    o += &format!(
+        "  samples    {} listed, {} in this slice, {} written, {} skipped{}\n",
+        thousands(s.listed),
+        thousands(s.selected),
+        thousands(s.written),
+        skipped,
+        if skipped > 0 {
+            format!(" {:?}", s.skipped)
+        } else {
+            String::new()
+        }
+    );
+    o += &format!(
+        "  views      {} in {} files ({:.0} views/s)\n",
+        thousands(m.views),
+        m.shards.len(),
+        m.views as f64 / secs.max(1e-9)
+    );
+    o += &format!("  manifest   {out}/manifest.json\n");
+    o
+}

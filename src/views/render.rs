@@ -1,0 +1,96 @@
+//! Rendering a view from its recorded parameters: a pure function of (source pixels, view spec,
+//! params), with no randomness, so `views replay` reproduces every view bit for bit.
+
+use std::cell::RefCell;
+
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::RgbImage;
+
+use crate::error::{Error, Result};
+use crate::views::ops;
+use crate::views::params::ViewParams;
+use crate::views::recipe::{Interpolation, OpSpec, ViewSpec};
+
+thread_local! {
+    static RESIZER: RefCell<Resizer> = RefCell::new(Resizer::new());
+}
+
+/// Crop `(top, left, height, width)` of `src` and resize it to `out_w` x `out_h` with a
+/// PIL-style convolution (filter support widened when downscaling, i.e. antialiased).
+pub fn resized_crop(
+    src: &RgbImage,
+    crop: (u32, u32, u32, u32),
+    out_w: u32,
+    out_h: u32,
+    interpolation: Interpolation,
+) -> Result<RgbImage> {
+    let (top, left, h, w) = crop;
+    if h == 0 || w == 0 || top + h > src.height() || left + w > src.width() {
+        return Err(Error::input(format!(
+            "crop box top={top} left={left} height={h} width={w} is outside the {}x{} source",
+            src.width(),
+            src.height()
+        )));
+    }
+    let filter = match interpolation {
+        Interpolation::Bilinear => FilterType::Bilinear,
+        Interpolation::Bicubic => FilterType::CatmullRom,
+    };
+    let view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
+        .map_err(|e| Error::internal(format!("source buffer: {e}")))?;
+    let mut dst = Image::new(out_w, out_h, PixelType::U8x3);
+    let opts = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(filter))
+        .crop(left as f64, top as f64, w as f64, h as f64);
+    RESIZER
+        .with(|r| r.borrow_mut().resize(&view, &mut dst, &opts))
+        .map_err(|e| Error::internal(format!("resize: {e}")))?;
+    RgbImage::from_raw(out_w, out_h, dst.into_vec())
+        .ok_or_else(|| Error::internal("resize returned a short buffer"))
+}
+
+/// Render one view: crop + resize to `side`, then the recipe's ops in order, each as recorded.
+pub fn render(src: &RgbImage, spec: &ViewSpec, side: u32, p: &ViewParams) -> Result<RgbImage> {
+    if p.source_height as u32 != src.height() || p.source_width as u32 != src.width() {
+        return Err(Error::input(format!(
+            "params were sampled on a {}x{} source, not this {}x{} one",
+            p.source_width,
+            p.source_height,
+            src.width(),
+            src.height()
+        )));
+    }
+    let mut img = resized_crop(src, p.crop(), side, side, spec.interpolation)?;
+    for op in &spec.ops {
+        match op {
+            OpSpec::Hflip { .. } if p.hflip != 0.0 => ops::hflip(&mut img),
+            OpSpec::Vflip { .. } if p.vflip != 0.0 => ops::vflip(&mut img),
+            OpSpec::Rotate { .. } if p.rotation_deg != 0.0 => {
+                img = ops::rotate(&img, p.rotation_deg)
+            }
+            OpSpec::Rotate90 { .. } if p.rotation_k != 0.0 => {
+                img = ops::rot90(&img, p.rotation_k as u32)
+            }
+            OpSpec::ColorJitter { .. } if p.jitter_applied != 0.0 => {
+                for op in p.jitter_order() {
+                    match op {
+                        0 => ops::brightness(&mut img, p.brightness),
+                        1 => ops::contrast(&mut img, p.contrast),
+                        2 => ops::saturation(&mut img, p.saturation),
+                        _ => ops::hue(&mut img, p.hue),
+                    }
+                }
+            }
+            OpSpec::Grayscale { .. } if p.grayscale != 0.0 => ops::grayscale(&mut img),
+            OpSpec::GaussianBlur { .. } if p.blur_applied != 0.0 => {
+                ops::gaussian_blur(&mut img, p.blur_kernel as u32, p.blur_sigma)
+            }
+            OpSpec::Solarize { .. } if p.solarize_applied != 0.0 => {
+                ops::solarize(&mut img, p.solarize_threshold)
+            }
+            _ => {}
+        }
+    }
+    Ok(img)
+}

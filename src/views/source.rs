@@ -1,0 +1,391 @@
+//! Image sources: a directory tree of JPEG/PNG/WebP files (label = parent folder), or Parquet files
+//! with an image-bytes column (binary, or Hugging Face's `struct<bytes, path>`). Samples are listed
+//! first, in a stable order, and their bytes loaded per chunk.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::DataType;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, IoContext, Result};
+use crate::source::table::check_parquet_footer;
+
+const IMAGE_EXTS: &[&str] = &["jpg", "jpeg", "png", "webp"];
+
+/// Where a sample's bytes live.
+#[derive(Clone, Debug)]
+pub enum Loc {
+    File(PathBuf),
+    Row { file: usize, row: usize },
+}
+
+#[derive(Clone, Debug)]
+pub struct SampleRef {
+    /// Stable id: the path relative to the input root, the id column, or `file.parquet#row`.
+    pub id: String,
+    pub label: Option<String>,
+    pub loc: Loc,
+}
+
+/// Columns of a Parquet image source.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Columns {
+    pub image: String,
+    pub label: Option<String>,
+    pub id: Option<String>,
+}
+
+pub struct ImageSource {
+    pub root: PathBuf,
+    pub samples: Vec<SampleRef>,
+    /// Every input file, for the fingerprint: image files or Parquet files.
+    pub files: Vec<PathBuf>,
+    /// Files in the tree that are not images (counted, not read).
+    pub ignored: u64,
+    parquet: Option<(Vec<PathBuf>, Columns)>,
+}
+
+impl ImageSource {
+    pub fn open(input: &Path, columns: &Columns) -> Result<Self> {
+        if !input.exists() {
+            return Err(Error::config(format!(
+                "--input {} does not exist",
+                input.display()
+            )));
+        }
+        if input.is_file() {
+            let ext = ext_of(input);
+            if ext == "parquet" {
+                return Self::parquet(input, vec![input.to_path_buf()], columns);
+            }
+            let name = input
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return Ok(ImageSource {
+                root: input.parent().unwrap_or(Path::new(".")).to_path_buf(),
+                samples: vec![SampleRef {
+                    id: name,
+                    label: None,
+                    loc: Loc::File(input.to_path_buf()),
+                }],
+                files: vec![input.to_path_buf()],
+                ignored: 0,
+                parquet: None,
+            });
+        }
+        let mut all = Vec::new();
+        walk(input, &mut all)?;
+        all.sort();
+        let (images, rest): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .partition(|p| IMAGE_EXTS.contains(&ext_of(p).as_str()));
+        let parquets: Vec<PathBuf> = rest
+            .iter()
+            .filter(|p| ext_of(p) == "parquet")
+            .cloned()
+            .collect();
+        if images.is_empty() && !parquets.is_empty() {
+            return Self::parquet(input, parquets, columns);
+        }
+        if images.is_empty() {
+            return Err(Error::input(format!(
+                "no images (.jpg, .jpeg, .png, .webp) or Parquet files under {}",
+                input.display()
+            )));
+        }
+        let samples = images
+            .iter()
+            .map(|p| {
+                let rel = p.strip_prefix(input).unwrap_or(p);
+                let id = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let label = rel
+                    .parent()
+                    .and_then(|d| d.file_name())
+                    .map(|n| n.to_string_lossy().into_owned());
+                SampleRef {
+                    id,
+                    label,
+                    loc: Loc::File(p.clone()),
+                }
+            })
+            .collect();
+        Ok(ImageSource {
+            root: input.to_path_buf(),
+            samples,
+            files: images,
+            ignored: rest.len() as u64,
+            parquet: None,
+        })
+    }
+
+    fn parquet(root: &Path, files: Vec<PathBuf>, cols: &Columns) -> Result<Self> {
+        let mut samples = Vec::new();
+        let mut seen = HashSet::new();
+        for (fi, path) in files.iter().enumerate() {
+            let shown = path.display();
+            check_parquet_footer(path).map_err(|why| {
+                Error::input(format!("{shown} is not a readable Parquet file: {why}"))
+            })?;
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(File::open(path).at("open", path)?)
+                    .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+            let schema = builder.schema().clone();
+            let field = schema.field_with_name(&cols.image).map_err(|_| {
+                Error::input(format!(
+                    "column `{}` missing in {shown} (columns: {}); pass --image-column",
+                    cols.image,
+                    names(&schema)
+                ))
+            })?;
+            if !is_bytes_type(field.data_type()) {
+                return Err(Error::input(format!(
+                    "column `{}` in {shown} is {}, not image bytes (binary or struct<bytes: binary>)",
+                    cols.image,
+                    field.data_type()
+                )));
+            }
+            let label = match &cols.label {
+                Some(l) if schema.field_with_name(l).is_err() => {
+                    return Err(Error::input(format!(
+                        "label column `{l}` missing in {shown} (columns: {})",
+                        names(&schema)
+                    )));
+                }
+                Some(l) => Some(l.clone()),
+                None => schema.field_with_name("label").ok().map(|_| "label".into()),
+            };
+            if let Some(id) = &cols.id
+                && schema.field_with_name(id).is_err()
+            {
+                return Err(Error::input(format!(
+                    "id column `{id}` missing in {shown} (columns: {})",
+                    names(&schema)
+                )));
+            }
+            let wanted: Vec<usize> = [label.as_ref(), cols.id.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| schema.index_of(n).ok())
+                .collect();
+            let rows = builder.metadata().file_metadata().num_rows() as usize;
+            let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.clone());
+            let mut labels: Vec<Option<String>> = Vec::with_capacity(rows);
+            let mut ids: Vec<String> = Vec::with_capacity(rows);
+            if wanted.is_empty() {
+                labels.resize(rows, None);
+            } else {
+                let reader = builder
+                    .with_projection(mask)
+                    .build()
+                    .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                for batch in reader {
+                    let batch = batch.map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                    let col = |n: &Option<String>| n.as_ref().and_then(|n| batch.column_by_name(n));
+                    for i in 0..batch.num_rows() {
+                        labels.push(col(&label).and_then(|c| cell_string(c.as_ref(), i)));
+                        if let Some(c) = col(&cols.id) {
+                            ids.push(cell_string(c.as_ref(), i).ok_or_else(|| {
+                                Error::input(format!(
+                                    "id column `{}` is null in {shown}, row {}",
+                                    cols.id.as_deref().unwrap_or_default(),
+                                    labels.len() - 1
+                                ))
+                            })?);
+                        }
+                    }
+                }
+            }
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            for (row, label) in labels.into_iter().enumerate() {
+                let id = match ids.get(row) {
+                    Some(id) => id.clone(),
+                    None => format!("{file_name}#{row}"),
+                };
+                if !seen.insert(id.clone()) {
+                    return Err(Error::input(format!(
+                        "sample id `{id}` appears twice ({shown}, row {row}); ids must be unique because views are keyed on them"
+                    )));
+                }
+                samples.push(SampleRef {
+                    id,
+                    label,
+                    loc: Loc::Row { file: fi, row },
+                });
+            }
+        }
+        Ok(ImageSource {
+            root: root.to_path_buf(),
+            samples,
+            files: files.clone(),
+            ignored: 0,
+            parquet: Some((files, cols.clone())),
+        })
+    }
+
+    /// Load the bytes of `refs`, in order. A file that cannot be read is an error of its sample.
+    pub fn load(&self, refs: &[&SampleRef]) -> Result<Vec<std::io::Result<Vec<u8>>>> {
+        let Some((files, cols)) = &self.parquet else {
+            return Ok(refs
+                .iter()
+                .map(|r| match &r.loc {
+                    Loc::File(p) => std::fs::read(p),
+                    Loc::Row { .. } => Err(std::io::Error::other("row of a directory source")),
+                })
+                .collect());
+        };
+        // Group rows per file, read each file once with a row selection.
+        let mut by_file: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+        for (i, r) in refs.iter().enumerate() {
+            if let Loc::Row { file, row } = r.loc {
+                by_file.entry(file).or_default().push((row, i));
+            }
+        }
+        let mut out: Vec<Option<std::io::Result<Vec<u8>>>> =
+            (0..refs.len()).map(|_| None).collect();
+        for (file, mut rows) in by_file {
+            rows.sort();
+            let path = &files[file];
+            let shown = path.display();
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(File::open(path).at("open", path)?)
+                    .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+            let idx = builder
+                .schema()
+                .index_of(&cols.image)
+                .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+            let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
+            let mut selectors = Vec::new();
+            let mut next = 0;
+            for &(row, _) in &rows {
+                if row > next {
+                    selectors.push(RowSelector::skip(row - next));
+                }
+                selectors.push(RowSelector::select(1));
+                next = row + 1;
+            }
+            let reader = builder
+                .with_projection(mask)
+                .with_row_selection(RowSelection::from(selectors))
+                .build()
+                .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+            let mut k = 0;
+            for batch in reader {
+                let batch: RecordBatch =
+                    batch.map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                let col = batch.column(0);
+                for i in 0..batch.num_rows() {
+                    let (row, slot) = rows[k];
+                    k += 1;
+                    out[slot] = Some(cell_bytes(col.as_ref(), i).ok_or_else(|| {
+                        std::io::Error::other(format!(
+                            "column `{}` is null at row {row}",
+                            cols.image
+                        ))
+                    }));
+                }
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(std::io::Error::other("row not found"))))
+            .collect())
+    }
+
+    /// Where a sample came from, for messages: a path, or `file.parquet row N`.
+    pub fn origin(&self, r: &SampleRef) -> String {
+        match (&r.loc, &self.parquet) {
+            (Loc::File(p), _) => p.display().to_string(),
+            (Loc::Row { file, row }, Some((files, _))) => {
+                format!("{} row {row}", files[*file].display())
+            }
+            (Loc::Row { row, .. }, None) => format!("row {row}"),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        if self.parquet.is_some() {
+            "parquet"
+        } else {
+            "images"
+        }
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).at("list", dir)? {
+        let entry = entry.at("list", dir)?;
+        let path = entry.path();
+        let ty = entry.file_type().at("stat", &path)?;
+        if ty.is_dir() {
+            walk(&path, out)?;
+        } else if ty.is_file() && !is_hidden(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+fn ext_of(p: &Path) -> String {
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn names(schema: &arrow::datatypes::Schema) -> String {
+    schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn is_bytes_type(t: &DataType) -> bool {
+    match t {
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => true,
+        DataType::Struct(fields) => fields
+            .iter()
+            .any(|f| f.name() == "bytes" && is_bytes_type(f.data_type())),
+        _ => false,
+    }
+}
+
+fn cell_bytes(a: &dyn Array, i: usize) -> Option<Vec<u8>> {
+    if a.is_null(i) {
+        return None;
+    }
+    match a.data_type() {
+        DataType::Binary => Some(a.as_binary::<i32>().value(i).to_vec()),
+        DataType::LargeBinary => Some(a.as_binary::<i64>().value(i).to_vec()),
+        DataType::BinaryView => Some(a.as_binary_view().value(i).to_vec()),
+        DataType::Struct(_) => cell_bytes(a.as_struct().column_by_name("bytes")?.as_ref(), i),
+        _ => None,
+    }
+}
+
+/// A label or id cell as text: strings as they are, integers in decimal.
+fn cell_string(a: &dyn Array, i: usize) -> Option<String> {
+    if a.is_null(i) {
+        return None;
+    }
+    let s = arrow::util::display::ArrayFormatter::try_new(a, &Default::default()).ok()?;
+    Some(s.value(i).to_string())
+}
