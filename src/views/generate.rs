@@ -381,11 +381,14 @@ fn write_shard(
     let mut rows = 0u64;
     for group in chunk.chunks(cfg.group_samples as usize) {
         let bytes = source.load(group)?;
-        let rendered: Vec<Rendered> = group
+        // Collected whole, then checked in input order: the error reported is the first sample's,
+        // whatever the thread timing.
+        let rendered: Vec<Result<Rendered>> = group
             .par_iter()
             .zip(bytes)
             .map(|(s, b)| render_sample(cfg, source, s, b))
-            .collect::<Result<_>>()?;
+            .collect();
+        let rendered: Vec<Rendered> = rendered.into_iter().collect::<Result<_>>()?;
         let mut kept = Vec::new();
         for (s, r) in group.iter().zip(rendered) {
             match r {

@@ -4,22 +4,9 @@ use std::process::Command;
 
 use crate::util::*;
 
-/// The Python with pyarrow, numpy and tokenizers that `scripts/test.sh` sets up.
-fn python() -> String {
-    let py = std::env::var("SLUICE_PYTHON").unwrap_or_else(|_| "python3".into());
-    let probe = Command::new(&py)
-        .args(["-c", "import pyarrow, numpy, tokenizers"])
-        .output();
-    assert!(
-        probe.is_ok_and(|o| o.status.success()),
-        "`{py}` lacks pyarrow/numpy/tokenizers: run the tests with scripts/test.sh, or set SLUICE_PYTHON"
-    );
-    py
-}
-
 #[test]
 fn pyarrow_and_python_tokenizers_agree_with_the_output() {
-    let py = python();
+    let py = python("pyarrow, numpy, tokenizers");
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
     ok(small_build(&out).args([

@@ -7,3 +7,4 @@ mod plan;
 mod resume;
 mod tokenizer;
 mod util;
+mod views;

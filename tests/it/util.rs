@@ -135,3 +135,28 @@ pub fn read_split(dir: &Path) -> Vec<Row> {
 pub fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
 }
+
+/// The Python that `scripts/test.sh` sets up (SLUICE_PYTHON), checked to import `modules`.
+pub fn python(modules: &str) -> String {
+    let py = std::env::var("SLUICE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let probe = std::process::Command::new(&py)
+        .args(["-c", &format!("import {modules}")])
+        .output();
+    assert!(
+        probe.is_ok_and(|o| o.status.success()),
+        "`{py}` lacks {modules}: run the tests with scripts/test.sh, or set SLUICE_PYTHON"
+    );
+    py
+}
+
+/// Run a Python check script; require success and return what it printed.
+pub fn run_python(py: &str, args: &[&std::ffi::OsStr]) -> String {
+    let o = std::process::Command::new(py).args(args).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{text}");
+    text
+}
