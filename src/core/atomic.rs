@@ -4,6 +4,8 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use crate::error::{IoContext, Result};
 
 /// The temporary name a file is written under before it is renamed into place.
@@ -13,11 +15,14 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// A file being written; `commit` makes it visible under its final name.
+/// A file being written; `commit` makes it visible under its final name. Bytes written through
+/// its `Write` impl are hashed on the way, so callers get the sha256 without reading it back.
 pub struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
     writer: Option<BufWriter<File>>,
+    hasher: Sha256,
+    written: u64,
 }
 
 impl AtomicFile {
@@ -28,6 +33,8 @@ impl AtomicFile {
             path: path.to_path_buf(),
             tmp,
             writer: Some(BufWriter::with_capacity(1 << 20, file)),
+            hasher: Sha256::new(),
+            written: 0,
         })
     }
 
@@ -35,7 +42,7 @@ impl AtomicFile {
         &self.path
     }
 
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    fn writer(&mut self) -> &mut BufWriter<File> {
         self.writer.as_mut().expect("writer taken only by commit")
     }
 
@@ -47,9 +54,9 @@ impl AtomicFile {
         writer.get_ref().sync_all().at("sync", &tmp)
     }
 
-    /// The temporary path the bytes are written to.
-    pub fn temp(&self) -> &Path {
-        &self.tmp
+    /// Bytes written so far and their sha256 (hex).
+    pub fn digest(&self) -> (u64, String) {
+        (self.written, hex::encode(self.hasher.clone().finalize()))
     }
 
     /// Flush, fsync and rename into place.
@@ -68,7 +75,10 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.writer().write(buf)
+        let n = self.writer().write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.written += n as u64;
+        Ok(n)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.writer().flush()
@@ -87,7 +97,7 @@ impl Drop for AtomicFile {
 /// Write `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
-    f.writer().write_all(bytes).at("write", path)?;
+    f.write_all(bytes).at("write", path)?;
     f.commit()
 }
 

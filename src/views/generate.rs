@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, sync_channel};
 
 use arrow::array::{
     ArrayRef, BinaryBuilder, RecordBatch, StringBuilder, UInt16Builder, UInt32Builder,
@@ -267,22 +268,62 @@ pub fn run(cfg: &ViewsConfig, exec: &ExecConfig) -> Result<Outcome> {
     let dir = out.join("views");
     std::fs::create_dir_all(&dir).at("create", &dir)?;
     let bar = exec.progress.bar(selected.len() as u64, "views", "samples");
-    let mut reports = Vec::new();
-    let mut resumed = 0;
-    for (j, chunk) in selected.chunks(cfg.shard_samples as usize).enumerate() {
-        let rel = format!("views/part-{j:05}.parquet");
+    let chunks: Vec<&[&SampleRef]> = selected.chunks(cfg.shard_samples as usize).collect();
+    let mut reports: Vec<Option<ShardReport>> = vec![None; chunks.len()];
+    let mut todo = Vec::new();
+    for (j, chunk) in chunks.iter().enumerate() {
         let report_path = out.join(WORK).join(format!("part-{j:05}.json"));
-        if out.join(&rel).exists() && report_path.exists() {
-            reports.push(read_json::<ShardReport>(&report_path)?);
-            resumed += 1;
+        if out.join(shard_rel(j)).exists() && report_path.exists() {
+            reports[j] = Some(read_json::<ShardReport>(&report_path)?);
             bar.inc(chunk.len() as u64);
-            continue;
+        } else {
+            todo.push((j, *chunk));
         }
-        let report = pool
-            .install(|| write_shard(cfg, &source, chunk, &schema, out, &rel, &report_path, &bar))?;
-        reports.push(report);
+    }
+    let resumed = (chunks.len() - todo.len()) as u64;
+    // Rendering (the pool) and writing (one thread) overlap: the writer takes finished row groups
+    // through a short queue and owns each shard from open to rename.
+    let written = std::thread::scope(|scope| -> Result<Vec<(usize, ShardReport)>> {
+        let (tx, rx) = sync_channel::<ToWriter>(2);
+        let writer = scope.spawn(|| shard_writer(rx, &schema, cfg, out));
+        let produced = (|| -> Result<()> {
+            for (j, chunk) in &todo {
+                let open = ToWriter::Open {
+                    shard: *j,
+                    samples: chunk.len() as u64,
+                };
+                if tx.send(open).is_err() {
+                    return Ok(()); // the writer failed; join() reports why
+                }
+                for group in chunk.chunks(cfg.group_samples as usize) {
+                    let (batch, skipped) =
+                        pool.install(|| render_group(cfg, &source, group, &schema))?;
+                    bar.inc(group.len() as u64);
+                    if tx.send(ToWriter::Group { batch, skipped }).is_err() {
+                        return Ok(());
+                    }
+                }
+                if tx.send(ToWriter::Close).is_err() {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        })();
+        drop(tx);
+        let written = writer
+            .join()
+            .map_err(|_| Error::internal("the shard writer thread panicked"))??;
+        produced?;
+        Ok(written)
+    })?;
+    for (j, report) in written {
+        reports[j] = Some(report);
     }
     bar.finish_and_clear();
+    let reports: Vec<ShardReport> = reports
+        .into_iter()
+        .collect::<Option<_>>()
+        .ok_or_else(|| Error::internal("a shard was neither resumed nor written"))?;
 
     let mut samples = SampleCounts {
         listed: source.samples.len() as u64,
@@ -348,19 +389,62 @@ type View = (ViewParams, u32, Vec<u8>);
 /// One sample's K views, or why it was skipped.
 type Rendered = std::result::Result<Vec<View>, Skipped>;
 
-#[allow(clippy::too_many_arguments)]
-fn write_shard(
+fn shard_rel(j: usize) -> String {
+    format!("views/part-{j:05}.parquet")
+}
+
+/// What the render loop hands the shard writer.
+enum ToWriter {
+    Open {
+        shard: usize,
+        samples: u64,
+    },
+    Group {
+        batch: Option<RecordBatch>,
+        skipped: Vec<Skipped>,
+    },
+    Close,
+}
+
+/// Render one row group's samples in parallel; the batch holds the kept samples' K views each.
+fn render_group(
     cfg: &ViewsConfig,
     source: &ImageSource,
-    chunk: &[&SampleRef],
+    group: &[&SampleRef],
     schema: &SchemaRef,
+) -> Result<(Option<RecordBatch>, Vec<Skipped>)> {
+    let bytes = source.load(group)?;
+    // Collected whole, then checked in input order: the error reported is the first sample's,
+    // whatever the thread timing.
+    let rendered: Vec<Result<Rendered>> = group
+        .par_iter()
+        .zip(bytes)
+        .map(|(s, b)| render_sample(cfg, source, s, b))
+        .collect();
+    let mut kept = Vec::new();
+    let mut skipped = Vec::new();
+    for (s, r) in group.iter().zip(rendered) {
+        match r? {
+            Ok(views) => kept.push((*s, views)),
+            Err(skip) => skipped.push(skip),
+        }
+    }
+    let batch = if kept.is_empty() {
+        None
+    } else {
+        Some(to_batch(schema, cfg, &kept)?)
+    };
+    Ok((batch, skipped))
+}
+
+/// Write shards as their row groups arrive. A shard is renamed into place only on `Close`, after
+/// its report is saved; if the queue ends mid-shard (the renderer failed), the temp file goes.
+fn shard_writer(
+    rx: Receiver<ToWriter>,
+    schema: &SchemaRef,
+    cfg: &ViewsConfig,
     out: &Path,
-    rel: &str,
-    report_path: &Path,
-    bar: &indicatif::ProgressBar,
-) -> Result<ShardReport> {
-    let path = out.join(rel);
-    let rows_per_group = cfg.group_samples as usize * cfg.k as usize;
+) -> Result<Vec<(usize, ShardReport)>> {
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(3).expect("valid level"),
@@ -368,60 +452,71 @@ fn write_shard(
         // Encoded images do not compress; raw pixels are left raw for speed.
         .set_column_compression(ColumnPath::from("image"), Compression::UNCOMPRESSED)
         .set_column_dictionary_enabled(ColumnPath::from("image"), false)
-        .set_max_row_group_row_count(Some(rows_per_group.max(1)))
+        .set_max_row_group_row_count(Some((cfg.group_samples as usize * cfg.k as usize).max(1)))
         .set_created_by(format!("sluice {}", env!("CARGO_PKG_VERSION")))
         .build();
-    let file = AtomicFile::create(&path)?;
-    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
-        .map_err(|e| Error::internal(format!("parquet writer for {rel}: {e}")))?;
-    let mut report = ShardReport {
-        samples: chunk.len() as u64,
-        ..Default::default()
-    };
-    let mut rows = 0u64;
-    for group in chunk.chunks(cfg.group_samples as usize) {
-        let bytes = source.load(group)?;
-        // Collected whole, then checked in input order: the error reported is the first sample's,
-        // whatever the thread timing.
-        let rendered: Vec<Result<Rendered>> = group
-            .par_iter()
-            .zip(bytes)
-            .map(|(s, b)| render_sample(cfg, source, s, b))
-            .collect();
-        let rendered: Vec<Rendered> = rendered.into_iter().collect::<Result<_>>()?;
-        let mut kept = Vec::new();
-        for (s, r) in group.iter().zip(rendered) {
-            match r {
-                Ok(views) => kept.push((*s, views)),
-                Err(skip) => report.skipped.push(skip),
+    let mut done = Vec::new();
+    let mut open: Option<(usize, ArrowWriter<AtomicFile>, ShardReport, u64)> = None;
+    for msg in rx {
+        match msg {
+            ToWriter::Open { shard, samples } => {
+                let path = out.join(shard_rel(shard));
+                let writer = ArrowWriter::try_new(
+                    AtomicFile::create(&path)?,
+                    schema.clone(),
+                    Some(props.clone()),
+                )
+                .map_err(|e| {
+                    Error::internal(format!("parquet writer for {}: {e}", path.display()))
+                })?;
+                let report = ShardReport {
+                    samples,
+                    ..Default::default()
+                };
+                open = Some((shard, writer, report, 0));
+            }
+            ToWriter::Group { batch, skipped } => {
+                let (shard, writer, report, rows) = open
+                    .as_mut()
+                    .ok_or_else(|| Error::internal("row group outside a shard"))?;
+                report.skipped.extend(skipped);
+                if let Some(batch) = batch {
+                    *rows += batch.num_rows() as u64;
+                    writer
+                        .write(&batch)
+                        .and_then(|_| writer.flush())
+                        .map_err(|e| {
+                            Error::internal(format!("write {}: {e}", shard_rel(*shard)))
+                        })?;
+                }
+            }
+            ToWriter::Close => {
+                let (shard, writer, mut report, rows) = open
+                    .take()
+                    .ok_or_else(|| Error::internal("close outside a shard"))?;
+                let rel = shard_rel(shard);
+                let mut file = writer
+                    .into_inner()
+                    .map_err(|e| Error::internal(format!("finish {rel}: {e}")))?;
+                file.flush_and_sync()?;
+                let (bytes, sha256) = file.digest();
+                report.info = Some(ShardInfo {
+                    path: rel,
+                    rows,
+                    bytes,
+                    sha256,
+                });
+                // The report first, then the rename: a shard on disk always has its report.
+                write_json(
+                    &out.join(WORK).join(format!("part-{shard:05}.json")),
+                    &report,
+                )?;
+                file.commit()?;
+                done.push((shard, report));
             }
         }
-        if !kept.is_empty() {
-            let batch = to_batch(schema, cfg, &kept)?;
-            rows += batch.num_rows() as u64;
-            writer
-                .write(&batch)
-                .and_then(|_| writer.flush())
-                .map_err(|e| Error::internal(format!("write {rel}: {e}")))?;
-        }
-        bar.inc(group.len() as u64);
     }
-    let mut file = writer
-        .into_inner()
-        .map_err(|e| Error::internal(format!("finish {rel}: {e}")))?;
-    // Sync the shard under its temp name first, so its checksum is known, then record the report,
-    // then rename: a shard on disk always has its report.
-    file.flush_and_sync()?;
-    let tmp = file.temp().to_path_buf();
-    report.info = Some(ShardInfo {
-        path: rel.to_string(),
-        rows,
-        bytes: std::fs::metadata(&tmp).at("stat", &tmp)?.len(),
-        sha256: sha256_file(&tmp)?,
-    });
-    write_json(report_path, &report)?;
-    file.commit()?;
-    Ok(report)
+    Ok(done)
 }
 
 fn render_sample(

@@ -3,6 +3,31 @@
 
 use image::RgbImage;
 
+/// Compile an op twice, for the baseline CPU and with AVX2 (picked at run time), so its float loops
+/// run 8 lanes wide. Both versions do the same IEEE operations in the same order (AVX2 without
+/// FMA), so the bytes they produce are identical.
+macro_rules! multiversion {
+    ($(#[$m:meta])* pub fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        $(#[$m])*
+        pub fn $name($($arg: $ty),*) {
+            #[inline(always)]
+            fn imp($($arg: $ty),*) $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                fn avx2($($arg: $ty),*) {
+                    imp($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2, checked just above.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            imp($($arg),*)
+        }
+    };
+}
+
 pub fn hflip(img: &mut RgbImage) {
     let w = img.width() as usize;
     for row in img.chunks_exact_mut(w * 3) {
@@ -67,106 +92,169 @@ pub fn rotate(img: &RgbImage, deg: f32) -> RgbImage {
             }
             let o = (y * w + x) * 3;
             for ch in 0..3 {
-                out[o + ch] = acc[ch].round().clamp(0.0, 255.0) as u8;
+                out[o + ch] = to_u8(acc[ch].round_ties_even());
             }
         }
     }
     RgbImage::from_raw(w as u32, h as u32, out).expect("buffer sized w*h*3")
 }
 
+/// A float clamped to 0..=255 and truncated to 8 bits (NaN -> 0), as `tensor.to(uint8)` after
+/// a clamp; written so the conversion is one vector instruction.
+#[inline(always)]
+#[allow(clippy::manual_clamp)] // max/min map NaN to 0, where clamp would keep it
+fn to_u8(x: f32) -> u8 {
+    let x = x.max(0.0).min(255.0);
+    // SAFETY: x is finite and within 0..=255 (max/min map NaN to 0).
+    unsafe { x.to_int_unchecked::<i32>() as u8 }
+}
+
 /// ITU-R 601 luma in float32, as torchvision computes it.
-#[inline]
+#[inline(always)]
 fn luma(p: &[u8]) -> f32 {
     p[0] as f32 * 0.2989 + p[1] as f32 * 0.587 + p[2] as f32 * 0.114
 }
 
-/// Three equal channels of the luma, truncated to 8 bits.
-pub fn grayscale(img: &mut RgbImage) {
-    for p in img.chunks_exact_mut(3) {
-        let l = luma(p) as u8;
-        p.fill(l);
+multiversion! {
+    /// Three equal channels of the luma, truncated to 8 bits.
+    pub fn grayscale(img: &mut RgbImage) {
+        for p in img.chunks_exact_mut(3) {
+            let l = to_u8(luma(p));
+            p.fill(l);
+        }
     }
 }
 
 /// `x * f + other * (1 - f)`, clamped and truncated (torchvision `_blend`).
-#[inline]
+#[inline(always)]
 fn blend(x: u8, other: f32, f: f32) -> u8 {
-    (x as f32 * f + other * (1.0 - f)).clamp(0.0, 255.0) as u8
+    to_u8(x as f32 * f + other * (1.0 - f))
 }
 
-pub fn brightness(img: &mut RgbImage, f: f32) {
-    for v in img.iter_mut() {
-        *v = (*v as f32 * f).clamp(0.0, 255.0) as u8;
-    }
-}
-
-pub fn contrast(img: &mut RgbImage, f: f32) {
-    let n = (img.width() * img.height()).max(1) as f64;
-    let sum: f64 = img.chunks_exact(3).map(|p| luma(p).floor() as f64).sum();
-    let mean = (sum / n) as f32;
-    for v in img.iter_mut() {
-        *v = blend(*v, mean, f);
-    }
-}
-
-pub fn saturation(img: &mut RgbImage, f: f32) {
-    for p in img.chunks_exact_mut(3) {
-        let g = luma(p).floor();
-        for v in p.iter_mut() {
-            *v = blend(*v, g, f);
+multiversion! {
+    pub fn brightness(img: &mut RgbImage, f: f32) {
+        for v in img.iter_mut() {
+            *v = to_u8(*v as f32 * f);
         }
     }
 }
 
-/// Shift hue by `shift` (a fraction of the colour wheel) through HSV in float32.
-pub fn hue(img: &mut RgbImage, shift: f32) {
-    if shift == 0.0 {
-        return;
-    }
-    for px in img.chunks_exact_mut(3) {
-        let [r, g, b] = [px[0], px[1], px[2]].map(|v| v as f32 / 255.0);
-        let maxc = r.max(g).max(b);
-        let minc = r.min(g).min(b);
-        let range = maxc - minc;
-        let eq = maxc == minc;
-        let s = range / if eq { 1.0 } else { maxc };
-        let div = if eq { 1.0 } else { range };
-        let (rc, gc, bc) = ((maxc - r) / div, (maxc - g) / div, (maxc - b) / div);
-        let h = if maxc == r {
-            bc - gc
-        } else if maxc == g {
-            2.0 + rc - bc
-        } else {
-            4.0 + gc - rc
-        };
-        let h = (h / 6.0 + 1.0) % 1.0;
-        let h = (h + shift).rem_euclid(1.0);
-        let v = maxc;
-        let h6 = h * 6.0;
-        let i = h6.floor();
-        let f = h6 - i;
-        let q = ((1.0 - s * f) * v).clamp(0.0, 1.0);
-        let t = ((s * f + (1.0 - s)) * v).clamp(0.0, 1.0);
-        let p = ((1.0 - s) * v).clamp(0.0, 1.0);
-        let (r, g, b) = match (i as i32).rem_euclid(6) {
-            0 => (v, t, p),
-            1 => (q, v, p),
-            2 => (p, v, t),
-            3 => (p, q, v),
-            4 => (t, p, v),
-            _ => (v, p, q),
-        };
-        // torchvision's float -> uint8: x * (256 - 1e-3), truncated.
-        for (o, c) in px.iter_mut().zip([r, g, b]) {
-            *o = (c * 255.999).clamp(0.0, 255.0) as u8;
+multiversion! {
+    pub fn contrast(img: &mut RgbImage, f: f32) {
+        // The floored lumas are integers: their sum is exact in u64, whatever the order.
+        let n = (img.width() * img.height()).max(1) as f64;
+        let sum: u64 = img.chunks_exact(3).map(|p| to_u8(luma(p)) as u64).sum();
+        let mean = (sum as f64 / n) as f32;
+        for v in img.iter_mut() {
+            *v = blend(*v, mean, f);
         }
     }
 }
 
-pub fn solarize(img: &mut RgbImage, threshold: f32) {
-    for v in img.iter_mut() {
-        if *v as f32 >= threshold {
-            *v = 255 - *v;
+multiversion! {
+    pub fn saturation(img: &mut RgbImage, f: f32) {
+        for p in img.chunks_exact_mut(3) {
+            let g = luma(p).floor();
+            for v in p.iter_mut() {
+                *v = blend(*v, g, f);
+            }
+        }
+    }
+}
+
+/// Pixels per block of the hue op: de-interleaved into planes so the float math runs in lanes.
+const BLOCK: usize = 64;
+
+multiversion! {
+    /// Shift hue by `shift` (a fraction of the colour wheel) through HSV in float32, with
+    /// torchvision's formulas (`_rgb_to_hsv`, `_hsv_to_rgb`) written without branches.
+    pub fn hue(img: &mut RgbImage, shift: f32) {
+        if shift == 0.0 {
+            return;
+        }
+        let mut planes = [[0f32; BLOCK]; 3];
+        for chunk in img.chunks_mut(3 * BLOCK) {
+            let n = chunk.len() / 3;
+            for i in 0..n {
+                for c in 0..3 {
+                    planes[c][i] = chunk[3 * i + c] as f32 / 255.0;
+                }
+            }
+            let [rs, gs, bs] = &mut planes;
+            for i in 0..BLOCK {
+                let (r, g, b) = (rs[i], gs[i], bs[i]);
+                let maxc = r.max(g).max(b);
+                let minc = r.min(g).min(b);
+                let range = maxc - minc;
+                let eq = maxc == minc;
+                let s = range / if eq { 1.0 } else { maxc };
+                let div = if eq { 1.0 } else { range };
+                let (rc, gc, bc) = ((maxc - r) / div, (maxc - g) / div, (maxc - b) / div);
+                let is_r = maxc == r;
+                let is_g = maxc == g && !is_r;
+                let h = if is_r {
+                    bc - gc
+                } else if is_g {
+                    (rc + 2.0) - bc
+                } else {
+                    (gc + 4.0) - rc
+                };
+                let h = h * (1.0f32 / 6.0) + 1.0;
+                let h = if h >= 1.0 { h - 1.0 } else { h };
+                let h = h + shift;
+                let h = h - h.floor();
+                let h6 = h * 6.0;
+                let fi = h6.floor();
+                let f = h6 - fi;
+                let fi = if fi >= 6.0 { fi - 6.0 } else { fi };
+                let v = maxc;
+                let q = ((1.0 - s * f) * v).clamp(0.0, 1.0);
+                let t = ((s * f + (1.0 - s)) * v).clamp(0.0, 1.0);
+                let p = ((1.0 - s) * v).clamp(0.0, 1.0);
+                rs[i] = if fi == 0.0 || fi == 5.0 {
+                    v
+                } else if fi == 1.0 {
+                    q
+                } else if fi == 4.0 {
+                    t
+                } else {
+                    p
+                };
+                gs[i] = if fi == 0.0 {
+                    t
+                } else if fi == 1.0 || fi == 2.0 {
+                    v
+                } else if fi == 3.0 {
+                    q
+                } else {
+                    p
+                };
+                bs[i] = if fi == 2.0 {
+                    t
+                } else if fi == 3.0 || fi == 4.0 {
+                    v
+                } else if fi == 5.0 {
+                    q
+                } else {
+                    p
+                };
+            }
+            // torchvision's float -> uint8: x * (256 - 1e-3), truncated.
+            for i in 0..n {
+                for c in 0..3 {
+                    chunk[3 * i + c] = to_u8(planes[c][i] * 255.999);
+                }
+            }
+        }
+    }
+}
+
+multiversion! {
+    pub fn solarize(img: &mut RgbImage, threshold: f32) {
+        for v in img.iter_mut() {
+            if *v as f32 >= threshold {
+                *v = 255 - *v;
+            }
         }
     }
 }
@@ -181,52 +269,63 @@ fn reflect(i: i64, n: i64) -> usize {
     (if m < n { m } else { period - m }) as usize
 }
 
-/// Gaussian blur, odd `kernel` side, reflect padding, float32, rounded (torchvision
-/// `gaussian_blur`); separable, which equals its 2-D kernel up to float rounding.
-pub fn gaussian_blur(img: &mut RgbImage, kernel: u32, sigma: f32) {
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let r = (kernel / 2) as i64;
-    let weights: Vec<f32> = {
-        let raw: Vec<f32> = (-r..=r)
-            .map(|i| (-0.5 * (i as f32 / sigma).powi(2)).exp())
-            .collect();
-        let sum: f32 = raw.iter().sum();
-        raw.iter().map(|v| v / sum).collect()
-    };
-    let k = weights.len();
-    // Horizontal pass into f32, one padded row at a time so the inner loop is a plain axpy.
-    let mut tmp = vec![0f32; w * h * 3];
-    let mut padded = vec![0f32; (w + k - 1) * 3];
-    for y in 0..h {
-        let row = &img.as_raw()[y * w * 3..(y + 1) * w * 3];
-        for (j, px) in padded.chunks_exact_mut(3).enumerate() {
-            let sx = reflect(j as i64 - r, w as i64);
-            for c in 0..3 {
-                px[c] = row[sx * 3 + c] as f32;
-            }
-        }
-        let out = &mut tmp[y * w * 3..(y + 1) * w * 3];
-        for (t, &wt) in weights.iter().enumerate() {
-            let src = &padded[t * 3..t * 3 + w * 3];
-            for (o, s) in out.iter_mut().zip(src) {
-                *o += wt * s;
-            }
+/// `out[i] = w * c[i]`, then `out[i] += wt * (lo[i] + hi[i])` for each mirrored tap pair: the
+/// kernel is symmetric, so one multiply per pair. Equal-length slices so the loops vectorise.
+#[inline(always)]
+fn symmetric_taps<'a>(out: &mut [f32], weights: &[f32], tap: impl Fn(usize) -> &'a [f32]) {
+    let n = out.len();
+    let r = weights.len() / 2;
+    let (c, wc) = (&tap(r)[..n], weights[r]);
+    for i in 0..n {
+        out[i] = wc * c[i];
+    }
+    for t in 0..r {
+        let (lo, hi, wt) = (&tap(t)[..n], &tap(weights.len() - 1 - t)[..n], weights[t]);
+        for i in 0..n {
+            out[i] += wt * (lo[i] + hi[i]);
         }
     }
-    // Vertical pass: rows of the intermediate, reflected, accumulated the same way.
-    let mut acc = vec![0f32; w * 3];
-    let buf: &mut [u8] = img;
-    for y in 0..h {
-        acc.fill(0.0);
-        for (t, &wt) in weights.iter().enumerate() {
-            let sy = reflect(y as i64 + t as i64 - r, h as i64);
-            let src = &tmp[sy * w * 3..(sy + 1) * w * 3];
-            for (o, s) in acc.iter_mut().zip(src) {
-                *o += wt * s;
+}
+
+multiversion! {
+    /// Gaussian blur, odd `kernel` side, reflect padding, float32, rounded half to even
+    /// (torchvision `gaussian_blur`); separable, which equals its 2-D kernel up to float rounding.
+    pub fn gaussian_blur(img: &mut RgbImage, kernel: u32, sigma: f32) {
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let r = (kernel / 2) as i64;
+        let weights: Vec<f32> = {
+            let raw: Vec<f32> = (-r..=r)
+                .map(|i| (-0.5 * (i as f32 / sigma).powi(2)).exp())
+                .collect();
+            let sum: f32 = raw.iter().sum();
+            raw.iter().map(|v| v / sum).collect()
+        };
+        let k = weights.len();
+        let n = w * 3;
+        // Horizontal pass into f32 rows, from a reflect-padded copy of each row.
+        let mut tmp = vec![0f32; n * h];
+        let mut padded = vec![0f32; (w + k - 1) * 3];
+        for (y, out) in tmp.chunks_exact_mut(n).enumerate() {
+            let row = &img.as_raw()[y * n..(y + 1) * n];
+            for (j, px) in padded.chunks_exact_mut(3).enumerate() {
+                let sx = reflect(j as i64 - r, w as i64);
+                for c in 0..3 {
+                    px[c] = row[sx * 3 + c] as f32;
+                }
             }
+            symmetric_taps(out, &weights, |t| &padded[t * 3..]);
         }
-        for (o, a) in buf[y * w * 3..(y + 1) * w * 3].iter_mut().zip(&acc) {
-            *o = a.round().clamp(0.0, 255.0) as u8;
+        // Vertical pass over the reflected rows of the intermediate.
+        let mut acc = vec![0f32; n];
+        let buf: &mut [u8] = img;
+        for (y, dst) in buf.chunks_exact_mut(n).enumerate() {
+            symmetric_taps(&mut acc, &weights, |t| {
+                let sy = reflect(y as i64 + t as i64 - r, h as i64);
+                &tmp[sy * n..(sy + 1) * n]
+            });
+            for (o, a) in dst.iter_mut().zip(&acc) {
+                *o = to_u8(a.round_ties_even());
+            }
         }
     }
 }

@@ -148,7 +148,7 @@ fn ops_match_torchvision() {
             "rotate-30",
             "rotate",
             serde_json::json!({"degrees": 30.0}),
-            "psnr40",
+            "lsb",
             &|v| *v = ops::rotate(v, 30.0),
         );
         run(
@@ -170,7 +170,7 @@ fn ops_match_torchvision() {
                 &format!("brightness-{f}"),
                 "brightness",
                 serde_json::json!({"factor": f}),
-                "psnr40",
+                "lsb",
                 &|v| ops::brightness(v, f),
             );
         }
@@ -179,7 +179,7 @@ fn ops_match_torchvision() {
                 &format!("contrast-{f}"),
                 "contrast",
                 serde_json::json!({"factor": f}),
-                "psnr40",
+                "lsb",
                 &|v| ops::contrast(v, f),
             );
         }
@@ -188,7 +188,7 @@ fn ops_match_torchvision() {
                 &format!("saturation-{f}"),
                 "saturation",
                 serde_json::json!({"factor": f}),
-                "psnr40",
+                "lsb",
                 &|v| ops::saturation(v, f),
             );
         }
@@ -197,7 +197,7 @@ fn ops_match_torchvision() {
                 &format!("hue-{f}"),
                 "hue",
                 serde_json::json!({"factor": f}),
-                "psnr40",
+                "lsb",
                 &|v| ops::hue(v, f),
             );
         }
@@ -206,7 +206,7 @@ fn ops_match_torchvision() {
                 &format!("blur-{k}-{s}"),
                 "blur",
                 serde_json::json!({"kernel": k, "sigma": s}),
-                "psnr40",
+                "lsb",
                 &|v| ops::gaussian_blur(v, k, s),
             );
         }
