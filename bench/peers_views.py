@@ -42,9 +42,11 @@ else:
     aug = A.Compose([
         A.RandomResizedCrop(size=(224, 224), scale=(0.08, 1.0), **area),
         A.HorizontalFlip(p=0.5),
-        A.ColorJitter(brightness=0.8, contrast=0.8, saturation=0.8, hue=0.2, p=0.8),
+        # AlbumentationsX 2.5 takes ranges: SimCLR's (0.8, 0.8, 0.8, 0.2) jitter strengths.
+        A.ColorJitter(brightness_range=(0.2, 1.8), contrast_range=(0.2, 1.8), saturation_range=(0.2, 1.8),
+                      hue_range=(-0.2, 0.2), p=0.8),
         A.ToGray(p=0.2),
-        A.GaussianBlur(blur_limit=(23, 23), sigma_limit=(0.1, 2.0), p=0.5),
+        A.GaussianBlur(blur_range=(23, 23), sigma_range=(0.1, 2.0), p=0.5),
     ])
 
     def decode(p):

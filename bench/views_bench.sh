@@ -10,10 +10,10 @@ data=${BENCH_DATA:-/tmp/benchdata}
 py=${VIEWS_PEER_PY:-$HOME/.cache/sluice-views-bench-venv/bin/python}
 rel=${CARGO_TARGET_DIR:-target}/release
 [ -d "$data/images" ] || scripts/fetch_samples.sh bench "$data"
-# Four copies of the 25 photos under other names: 100 images, 800 views per run.
-imgs=$data/views-x4
+# Sixteen copies of the 25 photos under other names: 400 images, 3200 views per run.
+imgs=$data/views-x16
 if [ ! -d "$imgs" ]; then
-  for i in 1 2 3 4; do mkdir -p "$imgs/c$i"; cp "$data"/images/* "$imgs/c$i/"; done
+  for i in $(seq 1 16); do mkdir -p "$imgs/c$i"; cp "$data"/images/* "$imgs/c$i/"; done
 fi
 echo "## machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 echo "## photos: $imgs ($(find "$imgs" -type f | wc -l) files, $(du -sh "$imgs" | cut -f1)); SimCLR, K=8, 224 px"

@@ -296,10 +296,9 @@ pub fn run(cfg: &ViewsConfig, exec: &ExecConfig) -> Result<Outcome> {
                     return Ok(()); // the writer failed; join() reports why
                 }
                 for group in chunk.chunks(cfg.group_samples as usize) {
-                    let (batch, skipped) =
-                        pool.install(|| render_group(cfg, &source, group, &schema))?;
+                    let (kept, skipped) = pool.install(|| render_group(cfg, &source, group))?;
                     bar.inc(group.len() as u64);
-                    if tx.send(ToWriter::Group { batch, skipped }).is_err() {
+                    if tx.send(ToWriter::Group { kept, skipped }).is_err() {
                         return Ok(());
                     }
                 }
@@ -393,33 +392,43 @@ fn shard_rel(j: usize) -> String {
     format!("views/part-{j:05}.parquet")
 }
 
+/// Samples of a row group that rendered, with their K views.
+type Kept<'a> = Vec<(&'a SampleRef, Vec<View>)>;
+
 /// What the render loop hands the shard writer.
-enum ToWriter {
+enum ToWriter<'a> {
     Open {
         shard: usize,
         samples: u64,
     },
     Group {
-        batch: Option<RecordBatch>,
+        kept: Kept<'a>,
         skipped: Vec<Skipped>,
     },
     Close,
 }
 
 /// Render one row group's samples in parallel; the batch holds the kept samples' K views each.
-fn render_group(
+fn render_group<'a>(
     cfg: &ViewsConfig,
     source: &ImageSource,
-    group: &[&SampleRef],
-    schema: &SchemaRef,
-) -> Result<(Option<RecordBatch>, Vec<Skipped>)> {
-    let bytes = source.load(group)?;
+    group: &[&'a SampleRef],
+) -> Result<(Kept<'a>, Vec<Skipped>)> {
+    // Parquet rows are read together; image files are read by the worker that decodes them.
+    let preloaded: Vec<Option<std::io::Result<Vec<u8>>>> = if source.is_parquet() {
+        source.load(group)?.into_iter().map(Some).collect()
+    } else {
+        group.iter().map(|_| None).collect()
+    };
     // Collected whole, then checked in input order: the error reported is the first sample's,
     // whatever the thread timing.
     let rendered: Vec<Result<Rendered>> = group
         .par_iter()
-        .zip(bytes)
-        .map(|(s, b)| render_sample(cfg, source, s, b))
+        .zip(preloaded)
+        .map(|(s, b)| {
+            let bytes = b.unwrap_or_else(|| source.read_file(s));
+            render_sample(cfg, source, s, bytes)
+        })
         .collect();
     let mut kept = Vec::new();
     let mut skipped = Vec::new();
@@ -429,18 +438,13 @@ fn render_group(
             Err(skip) => skipped.push(skip),
         }
     }
-    let batch = if kept.is_empty() {
-        None
-    } else {
-        Some(to_batch(schema, cfg, &kept)?)
-    };
-    Ok((batch, skipped))
+    Ok((kept, skipped))
 }
 
 /// Write shards as their row groups arrive. A shard is renamed into place only on `Close`, after
 /// its report is saved; if the queue ends mid-shard (the renderer failed), the temp file goes.
 fn shard_writer(
-    rx: Receiver<ToWriter>,
+    rx: Receiver<ToWriter<'_>>,
     schema: &SchemaRef,
     cfg: &ViewsConfig,
     out: &Path,
@@ -475,12 +479,14 @@ fn shard_writer(
                 };
                 open = Some((shard, writer, report, 0));
             }
-            ToWriter::Group { batch, skipped } => {
+            ToWriter::Group { kept, skipped } => {
                 let (shard, writer, report, rows) = open
                     .as_mut()
                     .ok_or_else(|| Error::internal("row group outside a shard"))?;
                 report.skipped.extend(skipped);
-                if let Some(batch) = batch {
+                if !kept.is_empty() {
+                    // Built here, not in the render loop, so the copy overlaps the next group.
+                    let batch = to_batch(schema, cfg, &kept)?;
                     *rows += batch.num_rows() as u64;
                     writer
                         .write(&batch)
@@ -558,7 +564,11 @@ fn render_sample(
             let side = spec.side(cfg.size);
             let p = sample_view(spec, side, img.height(), img.width(), cfg.seed, key, v);
             let view = render(&img, spec, side, &p)?;
-            Ok((p, side, encode(&view, cfg.format, cfg.quality)?))
+            let bytes = match cfg.format {
+                ViewFormat::Raw => view.into_raw(),
+                _ => encode(&view, cfg.format, cfg.quality)?,
+            };
+            Ok((p, side, bytes))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Ok(views))

@@ -269,6 +269,12 @@ fn reflect(i: i64, n: i64) -> usize {
     (if m < n { m } else { period - m }) as usize
 }
 
+thread_local! {
+    /// The blur's float intermediate, kept per thread: a fresh 600 kB buffer per view costs page
+    /// faults that show up as system time.
+    static BLUR_TMP: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// `out[i] = w * c[i]`, then `out[i] += wt * (lo[i] + hi[i])` for each mirrored tap pair: the
 /// kernel is symmetric, so one multiply per pair. Equal-length slices so the loops vectorise.
 #[inline(always)]
@@ -303,7 +309,9 @@ multiversion! {
         let k = weights.len();
         let n = w * 3;
         // Horizontal pass into f32 rows, from a reflect-padded copy of each row.
-        let mut tmp = vec![0f32; n * h];
+        let mut tmp = BLUR_TMP.take();
+        tmp.clear();
+        tmp.resize(n * h, 0.0);
         let mut padded = vec![0f32; (w + k - 1) * 3];
         for (y, out) in tmp.chunks_exact_mut(n).enumerate() {
             let row = &img.as_raw()[y * n..(y + 1) * n];
@@ -327,6 +335,7 @@ multiversion! {
                 *o = to_u8(a.round_ties_even());
             }
         }
+        BLUR_TMP.set(tmp);
     }
 }
 

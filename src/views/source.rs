@@ -304,6 +304,18 @@ impl ImageSource {
             .collect())
     }
 
+    pub fn is_parquet(&self) -> bool {
+        self.parquet.is_some()
+    }
+
+    /// The bytes of an image-file sample.
+    pub fn read_file(&self, r: &SampleRef) -> std::io::Result<Vec<u8>> {
+        match &r.loc {
+            Loc::File(p) => std::fs::read(p),
+            Loc::Row { .. } => Err(std::io::Error::other("a Parquet row is read with load()")),
+        }
+    }
+
     /// Where a sample came from, for messages: a path, or `file.parquet row N`.
     pub fn origin(&self, r: &SampleRef) -> String {
         match (&r.loc, &self.parquet) {
