@@ -31,12 +31,7 @@ macro_rules! multiversion {
 pub fn hflip(img: &mut RgbImage) {
     let w = img.width() as usize;
     for row in img.chunks_exact_mut(w * 3) {
-        for x in 0..w / 2 {
-            let (a, b) = (x * 3, (w - 1 - x) * 3);
-            for c in 0..3 {
-                row.swap(a + c, b + c);
-            }
-        }
+        row.as_chunks_mut::<3>().0.reverse();
     }
 }
 
@@ -118,9 +113,9 @@ fn luma(p: &[u8]) -> f32 {
 multiversion! {
     /// Three equal channels of the luma, truncated to 8 bits.
     pub fn grayscale(img: &mut RgbImage) {
-        for p in img.chunks_exact_mut(3) {
+        for p in img.as_chunks_mut::<3>().0 {
             let l = to_u8(luma(p));
-            p.fill(l);
+            *p = [l; 3];
         }
     }
 }
@@ -315,10 +310,15 @@ multiversion! {
         let mut padded = vec![0f32; (w + k - 1) * 3];
         for (y, out) in tmp.chunks_exact_mut(n).enumerate() {
             let row = &img.as_raw()[y * n..(y + 1) * n];
-            for (j, px) in padded.chunks_exact_mut(3).enumerate() {
+            // The row itself, then the reflected margins (2r pixels).
+            let body = &mut padded[r as usize * 3..r as usize * 3 + n];
+            for (p, v) in body.iter_mut().zip(row) {
+                *p = *v as f32;
+            }
+            for j in (0..r as usize).chain(r as usize + w..w + k - 1) {
                 let sx = reflect(j as i64 - r, w as i64);
                 for c in 0..3 {
-                    px[c] = row[sx * 3 + c] as f32;
+                    padded[j * 3 + c] = row[sx * 3 + c] as f32;
                 }
             }
             symmetric_taps(out, &weights, |t| &padded[t * 3..]);
