@@ -121,11 +121,11 @@ pub struct ViewsArgs {
     /// Images in the data set.
     #[arg(long)]
     pub dataset: u64,
-    /// Images decoded per second per core (measure with `views gen`; see BENCHMARKS.md).
-    #[arg(long, default_value_t = 300.0)]
+    /// Images decoded per second per core [default: `views gen` on 1024-px JPEGs, BENCHMARKS.md].
+    #[arg(long, default_value_t = 190.0)]
     pub decode_per_sec: f64,
-    /// Augmented views per second per core.
-    #[arg(long, default_value_t = 500.0)]
+    /// Augmented views per second per core [default: `views gen`'s SimCLR view at 224 px].
+    #[arg(long, default_value_t = 1000.0)]
     pub views_per_sec: f64,
     /// Loader cores.
     #[arg(long, default_value_t = 16)]

@@ -195,7 +195,7 @@ fn distill_ema_views_and_moe_match_hand_computation() {
     assert_eq!(k8["samples_per_step"], 512);
     assert!(close(
         k8["loader_core_seconds_per_step"].as_f64().unwrap(),
-        512.0 / 300.0 + 4096.0 / 500.0,
+        512.0 / 190.0 + 4096.0 / 1000.0,
         1e-12
     ));
     assert!(close(k8["epochs"].as_f64().unwrap(), 5.12, 1e-12));
