@@ -331,7 +331,7 @@ impl ImageSource {
         if self.parquet.is_some() {
             "parquet"
         } else {
-            "images"
+            "image"
         }
     }
 }
