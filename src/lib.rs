@@ -18,6 +18,7 @@ pub mod commands;
 pub mod core;
 pub mod error;
 pub mod mix;
+pub mod pipeline;
 pub mod plan;
 pub mod sink;
 pub mod source;

@@ -1,6 +1,7 @@
 //! Command-line syntax (clap derive only); handlers live in `commands/`.
 
 pub mod mix;
+pub mod pipeline;
 pub mod plan;
 pub mod views;
 
@@ -28,6 +29,9 @@ pub enum Command {
     /// K augmented views per image for multi-view self-supervised learning.
     #[command(subcommand)]
     Views(views::ViewsCommand),
+    /// Pipeline files: validate, run (whole or one slice), merge, schedule, status.
+    #[command(subcommand)]
+    Pipeline(pipeline::PipelineCommand),
     /// Scaling-law planners: injection, distillation, EMA, views, MoE.
     #[command(subcommand)]
     Plan(plan::PlanCommand),

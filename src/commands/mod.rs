@@ -1,6 +1,7 @@
 //! One handler per verb: turn parsed arguments into library calls and print the result.
 
 pub mod mix;
+pub mod pipeline;
 pub mod plan;
 pub mod views;
 
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Mix(crate::cli::mix::MixCommand::Build(args)) => mix::build::run(args, cli.quiet),
         Command::Plan(cmd) => plan::run(cmd),
         Command::Views(cmd) => views::run(cmd, cli.quiet),
+        Command::Pipeline(cmd) => pipeline::run_command(cmd, cli.quiet),
     }
 }
 

@@ -49,15 +49,21 @@ pub fn prepare<M: DeserializeOwned + Fingerprinted>(
     let run_file = out.join(WORK).join("run.json");
     let ours = manifest.exists() || run_file.exists();
     let empty = std::fs::read_dir(out).at("list", out)?.next().is_none();
-    if manifest.exists() && !overwrite {
-        let m: M = read_json(&manifest)?;
-        if m.fingerprint() != fingerprint {
-            return Err(Error::config(format!(
-                "{shown} holds a finished build of another configuration or input; pass --overwrite or choose another --out"
-            )));
+    if manifest.exists() {
+        // A finished output of the same fingerprint is up to date, with or without --overwrite.
+        let m: Option<M> = read_json(&manifest).ok();
+        match m {
+            Some(m) if m.fingerprint() == fingerprint => {
+                let _ = std::fs::remove_dir_all(out.join(WORK));
+                return Ok(OutState::UpToDate(Box::new(m)));
+            }
+            _ if !overwrite => {
+                return Err(Error::config(format!(
+                    "{shown} holds a finished build of another configuration or input; pass --overwrite or choose another --out"
+                )));
+            }
+            _ => {}
         }
-        let _ = std::fs::remove_dir_all(out.join(WORK));
-        return Ok(OutState::UpToDate(Box::new(m)));
     }
     if !ours && !empty && !overwrite {
         return Err(Error::config(format!(

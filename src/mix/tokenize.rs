@@ -15,7 +15,17 @@ pub trait Encoder: Send + Sync {
 }
 
 /// Which implementation encodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// sluice's byte-level BPE when the tokenizer.json allows it, else `hf`.

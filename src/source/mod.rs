@@ -40,7 +40,9 @@ impl Format {
 }
 
 /// What to do with a record that cannot be used (null text, invalid UTF-8, a line that is not JSON).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum OnError {
     Fail,

@@ -42,7 +42,9 @@ const OUTPUTS: [&str; 3] = ["views", "manifest.json", WORK];
 /// Parquet key-value metadata holding the recipe and layout (JSON).
 pub const META_KEY: &str = "sluice.views";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ViewFormat {
     /// Lossless PNG.

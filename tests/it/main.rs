@@ -3,6 +3,7 @@
 mod bad_input;
 mod interop;
 mod mix;
+mod pipeline;
 mod plan;
 mod resume;
 mod tokenizer;
