@@ -6,11 +6,18 @@
 //!   `tokenizers` or the exact fast [`mix::bpe`]), [`mix::spill`] (external shuffle by keyed
 //!   random order), [`mix::pack`], [`mix::schedule`] (exact injection), [`mix::build`] (the two
 //!   phases, resume).
+//! - [`views`] makes K augmented views per image: [`views::source`], [`views::decode`],
+//!   [`views::recipe`], [`views::sample`] (keyed draws), [`views::render`] and [`views::ops`]
+//!   (pure functions of pixels and params), [`views::generate`], [`views::replay`],
+//!   [`views::preview`].
+//! - [`pipeline`] runs steps declared in TOML: [`pipeline::spec`] (types, generated JSON Schema),
+//!   [`pipeline::validate`], [`pipeline::run`] (order, slices, merge), [`pipeline::state`]
+//!   (SQLite) and [`pipeline::schedule`] (cron).
 //! - [`plan`] turns the seed papers' scaling laws into recommendations, tables and plots.
 //! - [`source`] reads documents (Parquet/JSONL/CSV through DataFusion, plain-text directories).
 //! - [`sink`] writes sequences: Parquet shards, Megatron `.bin/.idx`; every file atomically.
-//! - [`core`] holds what every pipeline shares: keyed counter-based randomness, exact fractions,
-//!   atomic files, fingerprints, manifests, progress.
+//! - [`core`] holds what every command shares: keyed counter-based randomness, exact fractions,
+//!   atomic files, fingerprints, manifests, the output-directory protocol, progress.
 //! - [`error`] classes every failure by who is at fault, each with its own exit code.
 
 pub mod cli;

@@ -249,10 +249,15 @@ fn killed_pipeline_runs_resume_to_identical_output() {
     ok(&mut run(&file, &out));
     let full = t0.elapsed().as_secs_f64();
     let want = outputs(&out);
-    // 20 kill points spread over the run by a fixed pseudo-random sequence (SplitMix64).
+    // 20 kill points (SLUICE_CRASH_POINTS for a longer run) spread over the run by a fixed
+    // pseudo-random sequence (SplitMix64).
+    let points: u32 = std::env::var("SLUICE_CRASH_POINTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let mut x = 0x5EED_u64;
     let mut killed_mid_run = 0;
-    for i in 0..20 {
+    for i in 0..points {
         x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = x;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -275,8 +280,8 @@ fn killed_pipeline_runs_resume_to_identical_output() {
         );
     }
     assert!(
-        killed_mid_run >= 15,
-        "only {killed_mid_run} of 20 kills landed mid-run"
+        killed_mid_run >= points * 3 / 4,
+        "only {killed_mid_run} of {points} kills landed mid-run"
     );
 }
 
@@ -381,6 +386,18 @@ fn forbid_never_overlaps_and_a_killed_scheduler_never_reruns_a_slot() {
     ok(&mut tick(&dir, "2026-11-27T03:00:30Z"));
     let statuses: Vec<String> = runs(&dir).into_iter().map(|r| r.1).collect();
     assert_eq!(statuses, ["succeeded", "skipped", "skipped"]);
+    // queue runs them one after another; replace keeps only the newest.
+    for (policy, want) in [
+        ("queue", ["succeeded", "succeeded", "succeeded"]),
+        ("replace", ["cancelled", "cancelled", "succeeded"]),
+    ] {
+        let dir = tmp.path().join(policy);
+        scheduled(&dir, "all", policy, "");
+        ok(&mut tick(&dir, "2026-11-27T00:00:30Z"));
+        ok(&mut tick(&dir, "2026-11-27T03:00:30Z"));
+        let statuses: Vec<String> = runs(&dir).into_iter().map(|r| r.1).collect();
+        assert_eq!(statuses, want, "{policy}");
+    }
     // Kill the scheduler while a slot's run is in flight; a restart must not start it again.
     let dir = tmp.path().join("killed");
     scheduled(&dir, "latest", "queue", "");
