@@ -63,6 +63,7 @@ pub fn render(src: &RgbImage, spec: &ViewSpec, side: u32, p: &ViewParams) -> Res
             src.height()
         )));
     }
+    check(p, side)?;
     let mut img = resized_crop(src, p.crop(), side, side, spec.interpolation)?;
     for op in &spec.ops {
         match op {
@@ -95,4 +96,39 @@ pub fn render(src: &RgbImage, spec: &ViewSpec, side: u32, p: &ViewParams) -> Res
         }
     }
     Ok(img)
+}
+
+/// Params read back from a file are input: refuse values no sampler produces before they size a
+/// buffer or a kernel.
+fn check(p: &ViewParams, side: u32) -> Result<()> {
+    let bad = |what: &str| Err(Error::input(format!("view params: {what}")));
+    if side == 0 || side > crate::views::recipe::MAX_SIZE {
+        return bad(&format!(
+            "side {side} is outside 1..={}",
+            crate::views::recipe::MAX_SIZE
+        ));
+    }
+    if p.to_array().iter().any(|v| !v.is_finite()) {
+        return bad("a field is not finite");
+    }
+    if p.blur_applied != 0.0 {
+        let k = p.blur_kernel;
+        if !(k >= 1.0 && k <= 2.0 * crate::views::recipe::MAX_SIZE as f32 + 1.0 && k % 2.0 == 1.0) {
+            return bad(&format!("blur kernel {k} is not an odd size"));
+        }
+        if p.blur_sigma <= 0.0 {
+            return bad("blur sigma must be above 0");
+        }
+    }
+    if [p.brightness, p.contrast, p.saturation]
+        .iter()
+        .any(|f| *f < 0.0)
+        || p.hue.abs() > 0.5
+    {
+        return bad("jitter factors out of range");
+    }
+    if p.jitter_order().iter().any(|o| *o > 3) || !(0.0..=3.0).contains(&p.rotation_k) {
+        return bad("jitter order or quarter turns out of range");
+    }
+    Ok(())
 }

@@ -45,6 +45,9 @@ pub fn read_shard(path: &Path, limit: Option<usize>) -> Result<(ViewsMeta, Vec<V
             ))
         })
         .and_then(|m| serde_json::from_str(m).map_err(|e| bad(&e)))?;
+    meta.recipe
+        .validate()
+        .map_err(|e| bad(&format!("recipe in the metadata: {e}")))?;
     let mut rows = Vec::new();
     for batch in builder.build().map_err(|e| bad(&e))? {
         let batch = batch.map_err(|e| bad(&e))?;

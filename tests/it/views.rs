@@ -833,4 +833,22 @@ fn params_round_trip_through_arrow() {
         ViewParams::from_struct_array(&a, 1).unwrap().crop(),
         (0, 0, 3, 4)
     );
+    // Params are input when replayed: values no sampler makes are refused, not used to size a kernel.
+    let src = load("food/fruits.jpg");
+    let spec = &builtin("simclr").unwrap().views[0];
+    let mut p = sample_view(spec, 64, src.height(), src.width(), 0, 1, 0);
+    assert!(sluice::views::render::render(&src, spec, 64, &p).is_ok());
+    p.blur_applied = 1.0;
+    p.blur_sigma = 1.0;
+    p.blur_kernel = 1e9;
+    let err = sluice::views::render::render(&src, spec, 64, &p)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("blur kernel"), "{err}");
+    p.blur_kernel = 3.0;
+    p.crop_width = 1e6;
+    let err = sluice::views::render::render(&src, spec, 64, &p)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("outside"), "{err}");
 }
