@@ -172,32 +172,8 @@ pub fn run(cfg: &MixConfig, exec: &ExecConfig) -> Result<Outcome> {
     let (encoder, tok_info) =
         tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
 
-    let mut inputs = BTreeMap::new();
-    for src in std::iter::once(&target).chain(pretrain.as_ref()) {
-        let fps = src
-            .files()
-            .iter()
-            .map(|f| {
-                Ok(InputFingerprint {
-                    path: f.path.display().to_string(),
-                    bytes: f.bytes,
-                    sha256: crate::core::fingerprint::sha256_file(&f.path)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        inputs.insert(src.spec().name.clone(), fps);
-    }
-    let config_json = serde_json::to_value(cfg).map_err(|e| Error::internal(e.to_string()))?;
-    let fingerprint = sha256_bytes(
-        serde_json::to_string(&serde_json::json!({
-            "version": env!("CARGO_PKG_VERSION"),
-            "config": config_json,
-            "inputs": inputs,
-            "tokenizer": tok_info.sha256,
-        }))
-        .map_err(|e| Error::internal(e.to_string()))?
-        .as_bytes(),
-    );
+    let (fingerprint, inputs, config_json) =
+        fingerprint_of(cfg, &target, pretrain.as_ref(), &tok_info)?;
 
     let created = match outdir::prepare(out, &fingerprint, exec.overwrite, &OUTPUTS)? {
         OutState::UpToDate(manifest) => {
@@ -231,6 +207,60 @@ pub fn run(cfg: &MixConfig, exec: &ExecConfig) -> Result<Outcome> {
         }
     }
     result.map_err(|e| e.error)
+}
+
+/// The fingerprint of a build: version, config, every input file's sha256, the tokenizer's.
+fn fingerprint_of(
+    cfg: &MixConfig,
+    target: &FileSource,
+    pretrain: Option<&FileSource>,
+    tok_info: &TokenizerInfo,
+) -> Result<(
+    String,
+    BTreeMap<String, Vec<InputFingerprint>>,
+    serde_json::Value,
+)> {
+    let mut inputs = BTreeMap::new();
+    for src in std::iter::once(target).chain(pretrain) {
+        let fps = src
+            .files()
+            .iter()
+            .map(|f| {
+                Ok(InputFingerprint {
+                    path: f.path.display().to_string(),
+                    bytes: f.bytes,
+                    sha256: crate::core::fingerprint::sha256_file(&f.path)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        inputs.insert(src.spec().name.clone(), fps);
+    }
+    let config_json = serde_json::to_value(cfg).map_err(|e| Error::internal(e.to_string()))?;
+    let fingerprint = sha256_bytes(
+        serde_json::to_string(&serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "config": config_json,
+            "inputs": inputs,
+            "tokenizer": tok_info.sha256,
+        }))
+        .map_err(|e| Error::internal(e.to_string()))?
+        .as_bytes(),
+    );
+    Ok((fingerprint, inputs, config_json))
+}
+
+/// The fingerprint `run` would give this configuration now, without building anything (a slice of
+/// a sharded pipeline checks that the build it waits for is of its own configuration).
+pub fn fingerprint(cfg: &MixConfig) -> Result<String> {
+    let scratch = std::env::temp_dir();
+    let target = FileSource::open(cfg.target.clone(), &scratch)?;
+    let pretrain = cfg
+        .pretrain
+        .clone()
+        .map(|s| FileSource::open(s, &scratch))
+        .transpose()?;
+    let (_, tok_info) = tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
+    Ok(fingerprint_of(cfg, &target, pretrain.as_ref(), &tok_info)?.0)
 }
 
 struct BuildError {

@@ -174,31 +174,47 @@ fn run_step(loaded: &Loaded, name: &str, step: &Step, opts: &RunOptions) -> Resu
     })
 }
 
+/// A slice other than 0 waits until slice 0 has built `step` for this very configuration: the
+/// manifest must exist and carry the fingerprint this slice computes itself (inputs included).
 fn wait_for(loaded: &Loaded, name: &str, step: &Step, wait: Duration) -> Result<StepReport> {
     let (dir, rel) = step_out(loaded, name, step, None);
     let manifest = dir.join("manifest.json");
+    let want = match step {
+        Step::Mix(m) => crate::mix::build::fingerprint(&mix_config(loaded, m))?,
+        Step::Sql(q) => sql_fingerprint(loaded, q)?.0,
+        Step::Views(_) => return Err(Error::internal("views steps are sharded, not awaited")),
+    };
     let start = Instant::now();
-    while !manifest.exists() {
+    loop {
+        let found = read_json::<serde_json::Value>(&manifest)
+            .ok()
+            .and_then(|m| m["fingerprint"].as_str().map(str::to_string));
+        if found.as_deref() == Some(want.as_str()) {
+            break;
+        }
         if start.elapsed() > wait {
+            let why = match found {
+                Some(_) => "holds a build of another configuration or input",
+                None => "did not appear",
+            };
             return Err(Error::input(format!(
-                "step `{name}` is built by slice 0 and {} did not appear within {} s",
+                "step `{name}` is built by slice 0 and {} {why} within {} s",
                 manifest.display(),
                 wait.as_secs()
             )));
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    let m: serde_json::Value = read_json(&manifest)?;
     Ok(StepReport {
         name: name.into(),
         kind: step.kind().into(),
         out: rel,
-        fingerprint: m["fingerprint"].as_str().unwrap_or_default().into(),
+        fingerprint: want,
         up_to_date: true,
     })
 }
 
-fn run_mix(loaded: &Loaded, m: &MixStep, dir: &Path, opts: &RunOptions) -> Result<(String, bool)> {
+fn mix_config(loaded: &Loaded, m: &MixStep) -> crate::mix::build::MixConfig {
     let spec = |name: &str, paths: &[String], filter: &Option<String>| SourceSpec {
         name: name.into(),
         paths: paths.iter().map(|p| loaded.resolve(p)).collect(),
@@ -206,7 +222,7 @@ fn run_mix(loaded: &Loaded, m: &MixStep, dir: &Path, opts: &RunOptions) -> Resul
         filter: filter.clone().or_else(|| m.filter.clone()),
         on_error: m.on_error,
     };
-    let cfg = crate::mix::build::MixConfig {
+    crate::mix::build::MixConfig {
         target: spec("target", &m.target, &m.target_where),
         pretrain: (!m.pretrain.is_empty())
             .then(|| spec("pretrain", &m.pretrain, &m.pretrain_where)),
@@ -220,7 +236,11 @@ fn run_mix(loaded: &Loaded, m: &MixStep, dir: &Path, opts: &RunOptions) -> Resul
         seed: m.seed.unwrap_or(loaded.pipeline.seed),
         formats: m.format.clone(),
         shard_rows: m.shard_rows,
-    };
+    }
+}
+
+fn run_mix(loaded: &Loaded, m: &MixStep, dir: &Path, opts: &RunOptions) -> Result<(String, bool)> {
+    let cfg = mix_config(loaded, m);
     let exec = crate::mix::build::ExecConfig {
         out: dir.to_path_buf(),
         threads: opts.threads,
@@ -287,19 +307,27 @@ pub struct SqlManifest {
     pub shards: Vec<ShardInfo>,
 }
 
-fn run_sql(loaded: &Loaded, q: &SqlStep, dir: &Path) -> Result<(String, bool)> {
+/// A SQL step's fingerprint: version, the step's options, each source file's sha256.
+fn sql_fingerprint(loaded: &Loaded, q: &SqlStep) -> Result<(String, BTreeMap<String, String>)> {
     let mut inputs = BTreeMap::new();
-    let mut files = BTreeMap::new();
     for (table, p) in &q.sources {
-        let path = loaded.resolve(p);
-        inputs.insert(table.clone(), sha256_file(&path)?);
-        files.insert(table.clone(), path);
+        inputs.insert(table.clone(), sha256_file(&loaded.resolve(p))?);
     }
     let fingerprint = sha256_bytes(
         serde_json::json!({"version": env!("CARGO_PKG_VERSION"), "step": q, "inputs": inputs})
             .to_string()
             .as_bytes(),
     );
+    Ok((fingerprint, inputs))
+}
+
+fn run_sql(loaded: &Loaded, q: &SqlStep, dir: &Path) -> Result<(String, bool)> {
+    let (fingerprint, inputs) = sql_fingerprint(loaded, q)?;
+    let files: BTreeMap<String, PathBuf> = q
+        .sources
+        .iter()
+        .map(|(t, p)| (t.clone(), loaded.resolve(p)))
+        .collect();
     let manifest_path = dir.join("manifest.json");
     if let Ok(m) = read_json::<SqlManifest>(&manifest_path)
         && m.fingerprint == fingerprint

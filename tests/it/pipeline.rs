@@ -225,6 +225,30 @@ fn slices_under_slurm_and_kubernetes_union_to_the_single_run() {
     let merged = manifest(&out.join("views"));
     assert_eq!(merged["views"], 36);
     assert_eq!(merged["slices"].as_array().unwrap().len(), 3);
+    // A slice > 0 waits for slice 0's build of its own configuration, never a stale one.
+    let lone = tmp.path().join("lone");
+    let err = fails(
+        run(&file, &lone).args(["--shard", "1", "--of", "3", "--wait", "1"]),
+        3,
+    );
+    assert!(
+        err.contains("step `early` is built by slice 0") && err.contains("did not appear"),
+        "{err}"
+    );
+    std::fs::create_dir_all(lone.join("early")).unwrap();
+    std::fs::write(
+        lone.join("early/manifest.json"),
+        r#"{"fingerprint": "0000"}"#,
+    )
+    .unwrap();
+    let err = fails(
+        run(&file, &lone).args(["--shard", "1", "--of", "3", "--wait", "1"]),
+        3,
+    );
+    assert!(
+        err.contains("holds a build of another configuration"),
+        "{err}"
+    );
     // Non-shardable steps are built once (by slice 0); their data equal the single run's (the
     // manifests differ only in the input paths, which name the output directory).
     for step in ["mix", "early"] {
