@@ -17,12 +17,15 @@ pub fn run_command(cmd: PipelineCommand, quiet: bool) -> Result<()> {
             let mut failed = Vec::new();
             for f in &files {
                 match load_or_report(f) {
-                    Ok(l) => println!(
-                        "ok: {} ({} steps, in order: {})",
-                        f.display(),
-                        l.pipeline.steps.len(),
-                        order(&l.pipeline).join(", ")
-                    ),
+                    Ok(l) => {
+                        let n = l.pipeline.steps.len();
+                        println!(
+                            "ok: {} ({n} step{}, in order: {})",
+                            f.display(),
+                            if n == 1 { "" } else { "s" },
+                            order(&l.pipeline).join(", ")
+                        )
+                    }
                     Err(e) => {
                         eprintln!("{e}");
                         failed.push(f.display().to_string());
