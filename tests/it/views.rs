@@ -165,41 +165,24 @@ fn ops_match_torchvision() {
             "lsb",
             &|v| ops::solarize(v, 128.0),
         );
-        for f in [0.4f32, 1.37] {
-            run(
-                &format!("brightness-{f}"),
-                "brightness",
-                serde_json::json!({"factor": f}),
-                "lsb",
-                &|v| ops::brightness(v, f),
-            );
-        }
-        for f in [0.3f32, 1.6] {
-            run(
-                &format!("contrast-{f}"),
-                "contrast",
-                serde_json::json!({"factor": f}),
-                "lsb",
-                &|v| ops::contrast(v, f),
-            );
-        }
-        for f in [0.2f32, 1.8] {
-            run(
-                &format!("saturation-{f}"),
-                "saturation",
-                serde_json::json!({"factor": f}),
-                "lsb",
-                &|v| ops::saturation(v, f),
-            );
-        }
-        for f in [-0.3f32, 0.12] {
-            run(
-                &format!("hue-{f}"),
-                "hue",
-                serde_json::json!({"factor": f}),
-                "lsb",
-                &|v| ops::hue(v, f),
-            );
+        // Colour jitter ops, each at a factor below and above neutral.
+        type Jitter = fn(&mut RgbImage, f32);
+        let jitter: [(&str, [f32; 2], Jitter); 4] = [
+            ("brightness", [0.4, 1.37], ops::brightness),
+            ("contrast", [0.3, 1.6], ops::contrast),
+            ("saturation", [0.2, 1.8], ops::saturation),
+            ("hue", [-0.3, 0.12], ops::hue),
+        ];
+        for (op, factors, f) in jitter {
+            for x in factors {
+                run(
+                    &format!("{op}-{x}"),
+                    op,
+                    serde_json::json!({"factor": x}),
+                    "lsb",
+                    &|v| f(v, x),
+                );
+            }
         }
         for (k, s) in [(23u32, 1.3f32), (9, 0.5), (3, 2.0)] {
             run(
