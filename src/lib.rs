@@ -20,6 +20,7 @@
 //!   atomic files, fingerprints, manifests, the output-directory protocol, progress.
 //! - [`error`] classes every failure by who is at fault, each with its own exit code.
 
+pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod core;
@@ -29,4 +30,5 @@ pub mod pipeline;
 pub mod plan;
 pub mod sink;
 pub mod source;
+pub mod train;
 pub mod views;

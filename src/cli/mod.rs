@@ -1,8 +1,10 @@
 //! Command-line syntax (clap derive only); handlers live in `commands/`.
 
 pub mod mix;
+pub mod model;
 pub mod pipeline;
 pub mod plan;
+pub mod train;
 pub mod views;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +34,12 @@ pub enum Command {
     /// Pipeline files: validate, run (whole or one slice), merge, schedule, status.
     #[command(subcommand)]
     Pipeline(pipeline::PipelineCommand),
+    /// Train or finetune an LM on sluice data through a backend (cpu, cuda).
+    #[command(subcommand)]
+    Train(train::TrainCommand),
+    /// Model files (GGUF, safetensors): inspect, extract the tokenizer, score text.
+    #[command(subcommand)]
+    Model(model::ModelCommand),
     /// Scaling-law planners: injection, distillation, EMA, views, MoE.
     #[command(subcommand)]
     Plan(plan::PlanCommand),

@@ -1,8 +1,10 @@
 //! One handler per verb: turn parsed arguments into library calls and print the result.
 
 pub mod mix;
+pub mod model;
 pub mod pipeline;
 pub mod plan;
+pub mod train;
 pub mod views;
 
 use std::path::PathBuf;
@@ -16,6 +18,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(cmd) => plan::run(cmd),
         Command::Views(cmd) => views::run(cmd, cli.quiet),
         Command::Pipeline(cmd) => pipeline::run_command(cmd, cli.quiet),
+        Command::Train(crate::cli::train::TrainCommand::Lm(args)) => train::lm(args, cli.quiet),
+        Command::Model(cmd) => model::run(cmd),
     }
 }
 

@@ -67,6 +67,19 @@ pub fn unit(seed: u64, key: u64, purpose: &str) -> f64 {
     KeyedRng::new(seed, key, purpose).next_f64()
 }
 
+/// `n` draws from N(0, std^2) (Box-Muller) keyed by `(seed, name)`: weight initialisation.
+pub fn normal_f32(seed: u64, name: &str, n: usize, std: f32) -> Vec<f32> {
+    let r = KeyedRng::new(seed, content_key(name.as_bytes()), "init-normal");
+    let unit = |i: u64| ((r.at(i) >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+    (0..n as u64)
+        .map(|i| {
+            let (u1, u2) = (unit(2 * i), unit(2 * i + 1));
+            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            (z * std as f64) as f32
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

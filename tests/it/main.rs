@@ -1,5 +1,6 @@
 //! The integration suite: the real binary on real sample data.
 
+mod backend;
 mod bad_input;
 mod interop;
 mod mix;
@@ -7,5 +8,6 @@ mod pipeline;
 mod plan;
 mod resume;
 mod tokenizer;
+mod train;
 mod util;
 mod views;

@@ -1,0 +1,228 @@
+//! Trainer backends behind one trait: a CPU backend (burn ndarray) that CI runs and a CUDA backend
+//! (burn cuda, cargo feature `cuda`). Both run the same Llama model (`model`), loaded from GGUF or
+//! safetensors (`weights`, `gguf`) or initialised from a seed.
+
+mod burn_impl;
+pub mod gguf;
+pub mod model;
+pub mod tokenizer;
+pub mod weights;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+pub use model::LlamaConfig;
+pub use weights::Weights;
+
+/// Which backend runs the model.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    Cpu,
+    Cuda,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Cpu => "cpu",
+            BackendKind::Cuda => "cuda",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Capabilities {
+    pub forward: bool,
+    pub train: bool,
+    /// Human-readable device, e.g. "cpu (ndarray, 2 threads)".
+    pub device: String,
+}
+
+/// Packed sequences of equal length, as `mix build` writes them.
+#[derive(Clone, Debug, Default)]
+pub struct TokenBatch {
+    /// batch * len ids, row-major.
+    pub tokens: Vec<u32>,
+    pub batch: usize,
+    pub len: usize,
+    /// Per row, the positions where a document begins.
+    pub doc_starts: Vec<Vec<u32>>,
+}
+
+impl TokenBatch {
+    pub fn row(&self, b: usize) -> &[u32] {
+        &self.tokens[b * self.len..(b + 1) * self.len]
+    }
+
+    /// Ids must index the embedding table: an id past it is a data/model mismatch.
+    pub fn check(&self, vocab: usize) -> Result<()> {
+        if self.tokens.len() != self.batch * self.len || self.doc_starts.len() != self.batch {
+            return Err(Error::internal(format!(
+                "token batch of {} ids is not {} rows of {}",
+                self.tokens.len(),
+                self.batch,
+                self.len
+            )));
+        }
+        if let Some(i) = self.tokens.iter().position(|&t| t as usize >= vocab) {
+            return Err(Error::input(format!(
+                "token id {} (row {} of the batch, position {}) is >= the model's vocab size {vocab}",
+                self.tokens[i],
+                i / self.len.max(1),
+                i % self.len.max(1)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Next-token targets and their weights: position t predicts token t+1, except where t+1 opens
+    /// a new document (masked attention leaves it no context) and at the last position.
+    pub fn targets(&self) -> (Vec<u32>, Vec<f32>) {
+        let mut targets = vec![0u32; self.tokens.len()];
+        let mut weights = vec![0f32; self.tokens.len()];
+        for b in 0..self.batch {
+            let row = self.row(b);
+            let starts = &self.doc_starts[b];
+            for t in 0..self.len.saturating_sub(1) {
+                let i = b * self.len + t;
+                targets[i] = row[t + 1];
+                if !starts.contains(&((t + 1) as u32)) {
+                    weights[i] = 1.0;
+                }
+            }
+        }
+        (targets, weights)
+    }
+}
+
+/// Full-vocabulary logits, [batch, len, vocab] row-major.
+pub struct Logits {
+    pub values: Vec<f32>,
+    pub batch: usize,
+    pub len: usize,
+    pub vocab: usize,
+}
+
+impl Logits {
+    pub fn at(&self, b: usize, t: usize) -> &[f32] {
+        let i = (b * self.len + t) * self.vocab;
+        &self.values[i..i + self.vocab]
+    }
+}
+
+/// Summed next-token loss (nats) and the number of predicted tokens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LossSum {
+    pub nll: f64,
+    pub tokens: u64,
+}
+
+impl LossSum {
+    pub fn add(&mut self, o: LossSum) {
+        self.nll += o.nll;
+        self.tokens += o.tokens;
+    }
+    pub fn mean(&self) -> f64 {
+        self.nll / self.tokens.max(1) as f64
+    }
+}
+
+/// AdamW hyper-parameters (the learning rate is given per step by the schedule).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct OptimConfig {
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub weight_decay: f32,
+}
+
+impl Default for OptimConfig {
+    fn default() -> Self {
+        OptimConfig {
+            beta1: 0.9,
+            beta2: 0.95,
+            eps: 1e-8,
+            weight_decay: 0.1,
+        }
+    }
+}
+
+/// A model on a device. Forward, loss and weights are required; training is optional.
+pub trait Backend {
+    fn name(&self) -> &'static str;
+    fn capabilities(&self) -> Capabilities;
+    fn config(&self) -> &LlamaConfig;
+    /// Full logits for every position (position t scores token t+1).
+    fn forward_logits(&self, batch: &TokenBatch) -> Result<Logits>;
+    /// Next-token loss over the positions `TokenBatch::targets` weights.
+    fn eval_loss(&self, batch: &TokenBatch) -> Result<LossSum>;
+    /// One optimizer step over `micro` batches (gradient accumulation); returns the step's loss.
+    fn train_step(&mut self, _micro: &[TokenBatch], _lr: f64) -> Result<LossSum> {
+        Err(unsupported(self.name(), "training"))
+    }
+    /// The current weights under HF names.
+    fn weights(&self) -> Weights;
+    fn save_optimizer(&self, _dir: &Path) -> Result<()> {
+        Err(unsupported(self.name(), "optimizer checkpoints"))
+    }
+    fn load_optimizer(&mut self, _dir: &Path) -> Result<()> {
+        Err(unsupported(self.name(), "optimizer checkpoints"))
+    }
+}
+
+pub fn unsupported(backend: &str, what: &str) -> Error {
+    Error::Backend(format!("backend `{backend}` does not support {what}"))
+}
+
+/// Builds `kind` with the model described by `cfg` and `weights` (every tensor must be used).
+pub fn open(
+    kind: BackendKind,
+    cfg: &LlamaConfig,
+    weights: &mut Weights,
+    optim: &OptimConfig,
+) -> Result<Box<dyn Backend>> {
+    match kind {
+        BackendKind::Cpu => burn_impl::cpu(cfg, weights, optim),
+        BackendKind::Cuda => burn_impl::cuda(cfg, weights, optim),
+    }
+}
+
+/// Loads a model file and opens it on `kind`.
+pub fn open_file(kind: BackendKind, path: &Path, optim: &OptimConfig) -> Result<Box<dyn Backend>> {
+    let mut loaded = weights::load(path)?;
+    open(kind, &loaded.config, &mut loaded.weights, optim)
+}
+
+/// Log-sum-exp and log-softmax helpers on host logits (f64 accumulation).
+pub fn log_softmax(logits: &[f32]) -> (f64, Vec<f64>) {
+    let m = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    let s: f64 = logits.iter().map(|&x| (x as f64 - m).exp()).sum();
+    let lz = m + s.ln();
+    (lz, logits.iter().map(|&x| x as f64 - lz).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_skip_document_openings_and_last_position() {
+        let b = TokenBatch {
+            tokens: vec![5, 6, 7, 8, 9],
+            batch: 1,
+            len: 5,
+            doc_starts: vec![vec![0, 3]],
+        };
+        let (t, w) = b.targets();
+        assert_eq!(t, vec![6, 7, 8, 9, 0]);
+        assert_eq!(w, vec![1.0, 1.0, 0.0, 1.0, 0.0]);
+        assert!(b.check(10).is_ok());
+        let e = b.check(9).unwrap_err().to_string();
+        assert!(e.contains("token id 9") && e.contains("position 4"), "{e}");
+    }
+}

@@ -1,0 +1,273 @@
+//! Backends: one conformance suite run against every backend in the build (CUDA when built with
+//! `--features cuda` and SLUICE_TEST_CUDA=1), and the real teacher (SmolLM2-135M-Instruct GGUF)
+//! checked against transformers' own dequantisation and PyTorch forward pass.
+
+use std::path::{Path, PathBuf};
+
+use sluice::backend::{self, Backend, BackendKind, LlamaConfig, OptimConfig, TokenBatch};
+
+use crate::util::{fails, ok, python, run_python, sluice};
+
+fn tiny(vocab: usize) -> LlamaConfig {
+    LlamaConfig {
+        vocab_size: vocab,
+        hidden_size: 32,
+        intermediate_size: 64,
+        num_hidden_layers: 2,
+        num_attention_heads: 4,
+        num_key_value_heads: 2,
+        rope_theta: 10000.0,
+        rms_norm_eps: 1e-5,
+        max_position_embeddings: 256,
+        tie_word_embeddings: true,
+    }
+}
+
+fn open(kind: BackendKind, cfg: &LlamaConfig, seed: u64) -> Box<dyn Backend> {
+    let mut w = backend::model::init_weights(cfg, seed).unwrap();
+    backend::open(kind, cfg, &mut w, &OptimConfig::default()).unwrap()
+}
+
+fn batch(rows: &[Vec<u32>], starts: &[Vec<u32>]) -> TokenBatch {
+    TokenBatch {
+        tokens: rows.concat(),
+        batch: rows.len(),
+        len: rows[0].len(),
+        doc_starts: starts.to_vec(),
+    }
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+/// The checks every backend must pass, on a 2-layer model (GQA 4:2, tied embeddings).
+fn conformance(kind: BackendKind) {
+    let cfg = tiny(97);
+    let b = open(kind, &cfg, 7);
+    let doc_a: Vec<u32> = (0..9).map(|i| (i * 7 + 3) % 97).collect();
+    let doc_b: Vec<u32> = (0..7).map(|i| (i * 11 + 5) % 97).collect();
+    let packed = [doc_a.clone(), doc_b.clone()].concat();
+
+    // 1. Document mask: each document packed in one row scores exactly as it does alone (RoPE is
+    //    relative, so positions need no reset).
+    let p = b.forward_logits(&batch(&[packed.clone()], &[vec![0, 9]])).unwrap();
+    let a = b.forward_logits(&batch(&[doc_a.clone()], &[vec![0]])).unwrap();
+    let bb = b.forward_logits(&batch(&[doc_b.clone()], &[vec![0]])).unwrap();
+    let v = cfg.vocab_size;
+    assert!(max_diff(&p.values[..9 * v], &a.values) < 1e-4, "{kind:?}: doc A");
+    assert!(max_diff(&p.values[9 * v..], &bb.values) < 1e-4, "{kind:?}: doc B");
+    // Without the boundary, doc B sees doc A: the logits must differ.
+    let joined = b.forward_logits(&batch(&[packed.clone()], &[vec![0]])).unwrap();
+    assert!(max_diff(&joined.values[9 * v..], &bb.values) > 1e-3, "{kind:?}: mask has no effect");
+
+    // 2. Causality: changing the last token changes no earlier position.
+    let mut changed = packed.clone();
+    *changed.last_mut().unwrap() = 1;
+    let c = b.forward_logits(&batch(&[changed], &[vec![0]])).unwrap();
+    let n = packed.len();
+    assert_eq!(&c.values[..(n - 1) * v], &joined.values[..(n - 1) * v], "{kind:?}: causality");
+
+    // 3. Batched rows score as they do one by one.
+    let two = b
+        .forward_logits(&batch(&[doc_a.clone(), doc_b[..7].iter().chain(&doc_b[..2]).copied().collect()], &[vec![0], vec![0]]))
+        .unwrap();
+    assert!(max_diff(&two.values[..9 * v], &a.values) < 1e-4, "{kind:?}: batching");
+
+    // 4. eval_loss is the mean NLL of the weighted targets, recomputed here from the logits.
+    let eb = batch(&[packed.clone()], &[vec![0, 9]]);
+    let loss = b.eval_loss(&eb).unwrap();
+    let (t, w) = eb.targets();
+    let mut nll = 0.0;
+    for pos in 0..n {
+        if w[pos] > 0.0 {
+            nll -= backend::log_softmax(p.at(0, pos)).1[t[pos] as usize];
+        }
+    }
+    assert_eq!(loss.tokens, 14, "{kind:?}: 16 positions minus the last and doc B's first");
+    assert!((loss.nll - nll).abs() < 1e-3, "{kind:?}: {} vs {nll}", loss.nll);
+
+    // 5. Training lowers the loss on what it sees; weights round-trip exactly.
+    let mut tb = open(kind, &cfg, 7);
+    let first = tb.train_step(&[eb.clone()], 1e-2).unwrap().mean();
+    for _ in 0..15 {
+        tb.train_step(&[eb.clone()], 1e-2).unwrap();
+    }
+    let after = tb.eval_loss(&eb).unwrap().mean();
+    assert!(after < first * 0.7, "{kind:?}: loss {first} -> {after}");
+    let mut w = tb.weights();
+    let again = backend::open(kind, &cfg, &mut w, &OptimConfig::default()).unwrap();
+    assert_eq!(
+        again.forward_logits(&eb).unwrap().values,
+        tb.forward_logits(&eb).unwrap().values,
+        "{kind:?}: weights round trip"
+    );
+
+    // 6. Token ids past the vocabulary are refused, naming the position.
+    let bad = batch(&[vec![1, 2, 97]], &[vec![0]]);
+    let e = b.forward_logits(&bad).err().expect("id 97 refused").to_string();
+    assert!(e.contains("token id 97") && e.contains("position 2"), "{e}");
+
+    // 7. Every backend agrees with the CPU backend.
+    if kind != BackendKind::Cpu {
+        let cpu = open(BackendKind::Cpu, &cfg, 7);
+        let want = cpu.forward_logits(&eb).unwrap();
+        assert!(max_diff(&p.values, &want.values) < 1e-3, "{kind:?} vs cpu");
+    }
+}
+
+#[test]
+fn conformance_cpu() {
+    conformance(BackendKind::Cpu);
+}
+
+#[test]
+fn conformance_cuda() {
+    if !cfg!(feature = "cuda") {
+        // Without the feature the CUDA backend is a clear error, not a panic.
+        let cfg = tiny(10);
+        let mut w = backend::model::init_weights(&cfg, 0).unwrap();
+        let e = backend::open(BackendKind::Cuda, &cfg, &mut w, &OptimConfig::default())
+            .err()
+            .expect("no cuda in this build")
+            .to_string();
+        assert!(e.contains("--features cuda"), "{e}");
+        return;
+    }
+    if std::env::var("SLUICE_TEST_CUDA").as_deref() != Ok("1") {
+        eprintln!("conformance_cuda: set SLUICE_TEST_CUDA=1 on a GPU machine to run it");
+        return;
+    }
+    conformance(BackendKind::Cuda);
+}
+
+/// The SmolLM2 GGUF that scripts/test.sh fetches (SLUICE_TEACHER).
+pub fn teacher() -> PathBuf {
+    let p = std::env::var("SLUICE_TEACHER")
+        .expect("SLUICE_TEACHER unset: run the tests with scripts/test.sh (it fetches SmolLM2-135M)");
+    PathBuf::from(p)
+}
+
+/// English prose from the shipped pretraining sample (Washington, 1790).
+fn english(chars: usize) -> String {
+    let line = std::fs::read_to_string(crate::util::samples().join("pretrain/sotu_1790_1849.jsonl"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let text = v["text"].as_str().unwrap();
+    let mut end = chars.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
+fn score(model: &Path, tok: &Path, text: &str, dump: Option<&Path>) -> serde_json::Value {
+    let mut c = sluice();
+    c.args(["model", "score", "--json"]).arg(model).arg("--tokenizer").arg(tok).args(["--text", text]);
+    if let Some(d) = dump {
+        c.arg("--dump-logits").arg(d);
+    }
+    serde_json::from_slice(&ok(&mut c).stdout).unwrap()
+}
+
+#[test]
+fn smollm2_matches_transformers_and_scores_english() {
+    let model = teacher();
+    let py = python("transformers, gguf, torch, tokenizers");
+    let tmp = tempfile::tempdir().unwrap();
+    let tok = tmp.path().join("tokenizer.json");
+    ok(sluice().args(["model", "tokenizer"]).arg(&model).arg("--out").arg(&tok));
+    let info: serde_json::Value = serde_json::from_slice(
+        &ok(sluice().args(["model", "info", "--json"]).arg(&model)).stdout,
+    )
+    .unwrap();
+    assert_eq!(info["config"]["num_hidden_layers"], 30);
+    assert_eq!(info["config"]["num_key_value_heads"], 3);
+    assert_eq!(info["config"]["vocab_size"], 49152);
+    assert_eq!(info["parameters"], 134_515_008u64);
+
+    let prompt = "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\nThe capital of France is";
+    let logits = tmp.path().join("prompt.f32");
+    let s = score(&model, &tok, prompt, Some(&logits));
+    let passage = english(1500);
+    let e = score(&model, &tok, &passage, None);
+    let texts = [
+        prompt.to_string(),
+        passage.clone(),
+        "In 1789, 13 states ratified it; fn main() { let x = 42_000; }\n\tdone.".to_string(),
+    ];
+    let cases = serde_json::json!([
+        {"ids": s["ids"], "logits": logits, "texts": texts},
+        {"ids": e["ids"], "logits": null},
+    ]);
+    let cases_path = tmp.path().join("cases.json");
+    std::fs::write(&cases_path, cases.to_string()).unwrap();
+    let dir = model.parent().unwrap();
+    let name = model.file_name().unwrap();
+    let script = crate::util::repo().join("tests/python/check_backend_reference.py");
+    let out = run_python(
+        &py,
+        &[script.as_os_str(), dir.as_os_str(), name, tok.as_os_str(), cases_path.as_os_str()],
+    );
+    let line = out.lines().rfind(|l| l.starts_with('{')).expect("report line");
+    let r: serde_json::Value = serde_json::from_str(line).unwrap();
+    eprintln!("reference: {r}\nsluice prompt: {s}");
+    assert_eq!(r["tokenizer_mismatches"], serde_json::json!([]), "tokenizer.json from the GGUF");
+    let c = &r["cases"][0];
+    // f32 on both sides, different summation orders over 30 layers (seen: 7e-5, KL 4e-11).
+    assert!(c["max_abs_logit_diff"].as_f64().unwrap() < 1e-3, "{c}");
+    assert!(c["max_kl"].as_f64().unwrap() < 1e-8, "{c}");
+    assert_eq!(c["argmax_agree"].as_f64().unwrap(), 1.0, "{c}");
+    // " Paris" is the most likely continuation.
+    assert_eq!(s["next_top5"][0][0], 7042, "{s}");
+    // Perplexity on 1790s English prose: sluice's equals the reference's and lies in the range a
+    // 135M model reaches on such text.
+    let ours = e["nll_mean"].as_f64().unwrap();
+    let theirs = r["cases"][1]["ref_nll"].as_f64().unwrap();
+    assert!((ours - theirs).abs() < 2e-3, "nll {ours} vs reference {theirs}");
+    let ppl = e["perplexity"].as_f64().unwrap();
+    // (seen: 37.3 on Washington's 1790 address, 292 tokens)
+    assert!((10.0..60.0).contains(&ppl), "perplexity {ppl}");
+}
+
+#[test]
+fn bad_model_files_are_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let not = tmp.path().join("weights.bin");
+    std::fs::write(&not, b"PK\x03\x04 not a model at all").unwrap();
+    let e = fails(sluice().args(["model", "info"]).arg(&not), 3);
+    assert!(e.contains("weights.bin") && e.contains("neither a GGUF"), "{e}");
+
+    let model = teacher();
+    let bytes = std::fs::read(&model).unwrap();
+    // Truncated: the tensor directory is intact, the data is not.
+    let cut = tmp.path().join("cut.gguf");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let e = fails(sluice().args(["model", "info"]).arg(&cut), 3);
+    assert!(e.contains("cut.gguf") && e.contains("truncated") && e.contains("tensor `"), "{e}");
+    // Unsupported quantisation: the first tensor's type rewritten to Q4_K (12).
+    let q4k = tmp.path().join("q4k.gguf");
+    std::fs::write(&q4k, retype_first_tensor(&bytes, 12)).unwrap();
+    let e = fails(sluice().args(["model", "info"]).arg(&q4k), 3);
+    assert!(e.contains("q4k.gguf") && e.contains("token_embd.weight") && e.contains("Q4_K"), "{e}");
+    // Token ids past the vocabulary.
+    let e = fails(sluice().args(["model", "score", "--ids", "1,2,60000"]).arg(&model), 3);
+    assert!(e.contains("token id 60000") && e.contains("49152"), "{e}");
+}
+
+/// Rewrites the ggml type of the first tensor in a GGUF's directory.
+fn retype_first_tensor(bytes: &[u8], ty: u32) -> Vec<u8> {
+    let name = b"token_embd.weight";
+    let at = bytes.windows(name.len()).position(|w| w == name).unwrap();
+    // name, then n_dims (u32), dims (u64 each), then the type.
+    let n_dims = u32::from_le_bytes(bytes[at + name.len()..at + name.len() + 4].try_into().unwrap());
+    let ty_at = at + name.len() + 4 + 8 * n_dims as usize;
+    let mut out = bytes.to_vec();
+    out[ty_at..ty_at + 4].copy_from_slice(&ty.to_le_bytes());
+    out
+}
