@@ -11,7 +11,9 @@ use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Int, TensorData};
 
 use super::model::{Inputs, Llama, LlamaConfig, to_vec};
-use super::{Backend as SluiceBackend, Capabilities, Logits, LossSum, OptimConfig, TokenBatch, Weights};
+use super::{
+    Backend as SluiceBackend, Capabilities, Logits, LossSum, OptimConfig, TokenBatch, Weights,
+};
 use crate::error::{Error, Result};
 
 type Optim<B> = OptimizerAdaptor<AdamW, Llama<B>, B>;
@@ -53,7 +55,9 @@ impl<B: AutodiffBackend> BurnBackend<B> {
     }
 
     fn model(&self) -> &Llama<B> {
-        self.model.as_ref().expect("model is put back after every step")
+        self.model
+            .as_ref()
+            .expect("model is put back after every step")
     }
 
     fn targets<BB: burn::tensor::backend::Backend>(
@@ -93,7 +97,14 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
     fn forward_logits(&self, batch: &TokenBatch) -> Result<Logits> {
         batch.check(self.cfg.vocab_size)?;
         let model = self.model().valid();
-        let inp = Inputs::new(&self.cfg, &batch.tokens, batch.batch, batch.len, &batch.doc_starts, &self.device);
+        let inp = Inputs::new(
+            &self.cfg,
+            &batch.tokens,
+            batch.batch,
+            batch.len,
+            &batch.doc_starts,
+            &self.device,
+        );
         let values = to_vec(model.forward(&self.cfg, &inp));
         Ok(Logits {
             values,
@@ -106,7 +117,14 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
     fn eval_loss(&self, batch: &TokenBatch) -> Result<LossSum> {
         batch.check(self.cfg.vocab_size)?;
         let model = self.model().valid();
-        let inp = Inputs::new(&self.cfg, &batch.tokens, batch.batch, batch.len, &batch.doc_starts, &self.device);
+        let inp = Inputs::new(
+            &self.cfg,
+            &batch.tokens,
+            batch.batch,
+            batch.len,
+            &batch.doc_starts,
+            &self.device,
+        );
         let (targets, weights, count) = self.targets(batch, &self.device);
         let nll = to_vec(model.nll_sum(&self.cfg, &inp, targets, weights));
         Ok(LossSum {
@@ -129,7 +147,14 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
         let mut acc = GradientsAccumulator::<Llama<B>>::new();
         let mut sum = LossSum::default();
         for b in micro {
-            let inp = Inputs::<B>::new(&self.cfg, &b.tokens, b.batch, b.len, &b.doc_starts, &self.device);
+            let inp = Inputs::<B>::new(
+                &self.cfg,
+                &b.tokens,
+                b.batch,
+                b.len,
+                &b.doc_starts,
+                &self.device,
+            );
             let (targets, weights, count) = self.targets::<B>(b, &self.device);
             let nll = model.nll_sum(&self.cfg, &inp, targets, weights);
             let loss = nll.clone() / total.max(1.0);
@@ -161,20 +186,27 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
             self.optim.to_record(),
             dir.join("optimizer"),
         )
-            .map_err(|e| Error::Backend(format!("saving optimizer state in {}: {e}", dir.display())))
+        .map_err(|e| Error::Backend(format!("saving optimizer state in {}: {e}", dir.display())))
     }
 
     fn load_optimizer(&mut self, dir: &Path) -> Result<()> {
-        let rec: <Optim<B> as Optimizer<Llama<B>, B>>::Record =
-            Recorder::<B>::load(&BinFileRecorder::<FullPrecisionSettings>::new(), dir.join("optimizer"), &self.device)
-            .map_err(|e| Error::input(format!("optimizer state in {}: {e}", dir.display())))?;
+        let rec: <Optim<B> as Optimizer<Llama<B>, B>>::Record = Recorder::<B>::load(
+            &BinFileRecorder::<FullPrecisionSettings>::new(),
+            dir.join("optimizer"),
+            &self.device,
+        )
+        .map_err(|e| Error::input(format!("optimizer state in {}: {e}", dir.display())))?;
         let optim = std::mem::replace(&mut self.optim, AdamWConfig::new().init());
         self.optim = optim.load_record(rec);
         Ok(())
     }
 }
 
-pub fn cpu(cfg: &LlamaConfig, w: &mut Weights, optim: &OptimConfig) -> Result<Box<dyn SluiceBackend>> {
+pub fn cpu(
+    cfg: &LlamaConfig,
+    w: &mut Weights,
+    optim: &OptimConfig,
+) -> Result<Box<dyn SluiceBackend>> {
     use burn::backend::{Autodiff, NdArray, ndarray::NdArrayDevice};
     let threads = rayon::current_num_threads();
     let label = format!("cpu (burn ndarray, {threads} threads)");
@@ -189,7 +221,11 @@ pub fn cpu(cfg: &LlamaConfig, w: &mut Weights, optim: &OptimConfig) -> Result<Bo
 }
 
 #[cfg(feature = "cuda")]
-pub fn cuda(cfg: &LlamaConfig, w: &mut Weights, optim: &OptimConfig) -> Result<Box<dyn SluiceBackend>> {
+pub fn cuda(
+    cfg: &LlamaConfig,
+    w: &mut Weights,
+    optim: &OptimConfig,
+) -> Result<Box<dyn SluiceBackend>> {
     use burn::backend::{Autodiff, Cuda, cuda::CudaDevice};
     type B = Autodiff<Cuda<f32, i32>>;
     let device = CudaDevice::new(0);
@@ -218,6 +254,7 @@ pub fn cuda(cfg: &LlamaConfig, w: &mut Weights, optim: &OptimConfig) -> Result<B
 #[cfg(not(feature = "cuda"))]
 pub fn cuda(_: &LlamaConfig, _: &mut Weights, _: &OptimConfig) -> Result<Box<dyn SluiceBackend>> {
     Err(Error::Backend(
-        "backend `cuda` is not in this build: rebuild with `cargo build --release --features cuda`".into(),
+        "backend `cuda` is not in this build: rebuild with `cargo build --release --features cuda`"
+            .into(),
     ))
 }

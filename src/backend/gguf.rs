@@ -85,9 +85,9 @@ impl Dtype {
 /// ggml's names for the types it has and sluice does not dequantise.
 fn ggml_type_name(code: u32) -> String {
     const NAMES: [&str; 31] = [
-        "F32", "F16", "Q4_0", "Q4_1", "Q4_2", "Q4_3", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K",
-        "Q4_K", "Q5_K", "Q6_K", "Q8_K", "IQ2_XXS", "IQ2_XS", "IQ3_XXS", "IQ1_S", "IQ4_NL", "IQ3_S",
-        "IQ2_S", "IQ4_XS", "I8", "I16", "I32", "I64", "F64", "IQ1_M", "BF16",
+        "F32", "F16", "Q4_0", "Q4_1", "Q4_2", "Q4_3", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K",
+        "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "IQ2_XXS", "IQ2_XS", "IQ3_XXS", "IQ1_S", "IQ4_NL",
+        "IQ3_S", "IQ2_S", "IQ4_XS", "I8", "I16", "I32", "I64", "F64", "IQ1_M", "BF16",
     ];
     NAMES
         .get(code as usize)
@@ -144,10 +144,14 @@ impl<'a> Cursor<'a> {
         Ok(s)
     }
     fn u32(&mut self, what: &str) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.take(4, what)?.try_into().expect("4 bytes")))
+        Ok(u32::from_le_bytes(
+            self.take(4, what)?.try_into().expect("4 bytes"),
+        ))
     }
     fn u64(&mut self, what: &str) -> Result<u64> {
-        Ok(u64::from_le_bytes(self.take(8, what)?.try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(
+            self.take(8, what)?.try_into().expect("8 bytes"),
+        ))
     }
     fn count(&mut self, what: &str) -> Result<usize> {
         let n = self.u64(what)?;
@@ -288,7 +292,7 @@ impl Gguf {
         let (per_block, block_bytes) = t.dtype.block();
         let n = t.elements();
         let row = t.dims[0];
-        if row % per_block as u64 != 0 {
+        if !row.is_multiple_of(per_block as u64) {
             return Err(Error::input(format!(
                 "GGUF file {}: tensor `{}` rows of {row} are not whole {:?} blocks of {per_block}",
                 self.path.display(),
@@ -299,7 +303,9 @@ impl Gguf {
         let len = (n / per_block as u64).checked_mul(block_bytes as u64);
         let start = (self.data_start as u64).checked_add(t.offset);
         match (start, len) {
-            (Some(s), Some(l)) if s + l <= self.data.len() as u64 => Ok(s as usize..(s + l) as usize),
+            (Some(s), Some(l)) if s + l <= self.data.len() as u64 => {
+                Ok(s as usize..(s + l) as usize)
+            }
             _ => Err(Error::input(format!(
                 "GGUF file {} is truncated: tensor `{}` ({:?}, {} elements) lies past the end of the file",
                 self.path.display(),

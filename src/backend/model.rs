@@ -37,16 +37,21 @@ impl LlamaConfig {
         if c.vocab_size == 0 || c.hidden_size == 0 || c.num_hidden_layers == 0 {
             return bad("vocab_size, hidden_size and num_hidden_layers must be > 0".into());
         }
-        if c.num_attention_heads == 0 || c.hidden_size % c.num_attention_heads != 0 {
+        if c.num_attention_heads == 0 || !c.hidden_size.is_multiple_of(c.num_attention_heads) {
             return bad(format!(
                 "hidden_size {} is not a multiple of num_attention_heads {}",
                 c.hidden_size, c.num_attention_heads
             ));
         }
-        if c.head_dim() % 2 != 0 {
-            return bad(format!("head dim {} must be even (rotary pairs)", c.head_dim()));
+        if !c.head_dim().is_multiple_of(2) {
+            return bad(format!(
+                "head dim {} must be even (rotary pairs)",
+                c.head_dim()
+            ));
         }
-        if c.num_key_value_heads == 0 || c.num_attention_heads % c.num_key_value_heads != 0 {
+        if c.num_key_value_heads == 0
+            || !c.num_attention_heads.is_multiple_of(c.num_key_value_heads)
+        {
             return bad(format!(
                 "num_attention_heads {} is not a multiple of num_key_value_heads {}",
                 c.num_attention_heads, c.num_key_value_heads
@@ -137,7 +142,8 @@ impl<B: Backend> Inputs<B> {
                 }
             }
         }
-        let mask = Tensor::<B, 4, Bool>::from_data(TensorData::new(mask, [batch, 1, len, len]), device);
+        let mask =
+            Tensor::<B, 4, Bool>::from_data(TensorData::new(mask, [batch, 1, len, len]), device);
         let (cos, sin) = rope_tables(cfg, len);
         let hd = cfg.head_dim();
         let cos = Tensor::<B, 4>::from_data(TensorData::new(cos, [1, 1, len, hd]), device);
@@ -183,7 +189,13 @@ impl<B: Backend> Loader<'_, B> {
         Param::initialized(ParamId::from(self.id), t.require_grad())
     }
 
-    fn mat(&mut self, name: &str, out: usize, inp: usize, transpose: bool) -> Result<Param<Tensor<B, 2>>> {
+    fn mat(
+        &mut self,
+        name: &str,
+        out: usize,
+        inp: usize,
+        transpose: bool,
+    ) -> Result<Param<Tensor<B, 2>>> {
         let data = self.w.take(name, &[out, inp])?;
         let t = Tensor::<B, 2>::from_data(TensorData::new(data, [out, inp]), self.device);
         Ok(self.param(if transpose { t.transpose() } else { t }))
@@ -196,7 +208,11 @@ impl<B: Backend> Loader<'_, B> {
     }
 }
 
-fn rms_norm<B: Backend, const D: usize>(x: Tensor<B, D>, w: &Param<Tensor<B, 1>>, eps: f64) -> Tensor<B, D> {
+fn rms_norm<B: Backend, const D: usize>(
+    x: Tensor<B, D>,
+    w: &Param<Tensor<B, 1>>,
+    eps: f64,
+) -> Tensor<B, D> {
     let var = x.clone().powi_scalar(2).mean_dim(D - 1);
     let x = x * (var + eps).sqrt().recip();
     let mut shape = [1usize; D];
@@ -213,8 +229,19 @@ fn rotate<B: Backend>(x: Tensor<B, 4>, cos: &Tensor<B, 4>, sin: &Tensor<B, 4>) -
 }
 
 impl<B: Backend> Block<B> {
-    fn forward(&self, cfg: &LlamaConfig, x: Tensor<B, 2>, inp: &Inputs<B>, batch: usize, len: usize) -> Tensor<B, 2> {
-        let (h, kvh, hd) = (cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim());
+    fn forward(
+        &self,
+        cfg: &LlamaConfig,
+        x: Tensor<B, 2>,
+        inp: &Inputs<B>,
+        batch: usize,
+        len: usize,
+    ) -> Tensor<B, 2> {
+        let (h, kvh, hd) = (
+            cfg.num_attention_heads,
+            cfg.num_key_value_heads,
+            cfg.head_dim(),
+        );
         let n = rms_norm(x.clone(), &self.attn_norm, cfg.rms_norm_eps);
         let heads = |w: &Param<Tensor<B, 2>>, nh: usize| {
             n.clone()
@@ -230,7 +257,9 @@ impl<B: Backend> Block<B> {
             if rep == 1 {
                 t
             } else {
-                t.unsqueeze_dim::<5>(2).repeat_dim(2, rep).reshape([batch, h, len, hd])
+                t.unsqueeze_dim::<5>(2)
+                    .repeat_dim(2, rep)
+                    .reshape([batch, h, len, hd])
             }
         };
         let (k, v) = (expand(k), expand(v));
@@ -345,8 +374,14 @@ impl<B: Backend> Llama<B> {
             w.insert(name, vec![n], to_vec(t));
         };
         for (l, b) in self.blocks.iter().enumerate() {
-            put1(format!("model.layers.{l}.input_layernorm.weight"), b.attn_norm.val());
-            put1(format!("model.layers.{l}.post_attention_layernorm.weight"), b.ffn_norm.val());
+            put1(
+                format!("model.layers.{l}.input_layernorm.weight"),
+                b.attn_norm.val(),
+            );
+            put1(
+                format!("model.layers.{l}.post_attention_layernorm.weight"),
+                b.ffn_norm.val(),
+            );
         }
         put1("model.norm.weight".into(), self.norm.val());
         w

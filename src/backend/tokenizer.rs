@@ -66,8 +66,10 @@ pub fn tokenizer_json(g: &Gguf) -> Result<Json> {
         vocab.insert(tok.clone(), json!(id));
         let ty = types.get(id).copied().unwrap_or(1);
         if ty == CONTROL || ty == USER_DEFINED {
-            added.push(json!({"id": id, "content": tok, "single_word": false, "lstrip": false,
-                "rstrip": false, "normalized": false, "special": ty == CONTROL}));
+            added.push(
+                json!({"id": id, "content": tok, "single_word": false, "lstrip": false,
+                "rstrip": false, "normalized": false, "special": ty == CONTROL}),
+            );
         }
     }
     Ok(json!({

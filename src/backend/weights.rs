@@ -38,7 +38,9 @@ impl Weights {
     }
 
     pub fn get(&self, name: &str) -> Option<(&[usize], &[f32])> {
-        self.map.get(name).map(|(s, d)| (s.as_slice(), d.as_slice()))
+        self.map
+            .get(name)
+            .map(|(s, d)| (s.as_slice(), d.as_slice()))
     }
 
     /// Removes and returns a tensor, checking its shape.
@@ -77,7 +79,9 @@ impl Weights {
         let mut meta = serde_json::Map::new();
         meta.insert(
             CONFIG_KEY.into(),
-            serde_json::to_string(cfg).expect("config serialises").into(),
+            serde_json::to_string(cfg)
+                .expect("config serialises")
+                .into(),
         );
         meta.insert("format".into(), "pt".into());
         header.insert("__metadata__".into(), meta.into());
@@ -91,11 +95,12 @@ impl Weights {
             offset = end;
         }
         let mut h = serde_json::to_vec(&serde_json::Value::Object(header)).expect("json");
-        while h.len() % 8 != 0 {
+        while !h.len().is_multiple_of(8) {
             h.push(b' ');
         }
         let mut f = AtomicFile::create(path)?;
-        f.write_all(&(h.len() as u64).to_le_bytes()).at("write", path)?;
+        f.write_all(&(h.len() as u64).to_le_bytes())
+            .at("write", path)?;
         f.write_all(&h).at("write", path)?;
         for (_, data) in self.map.values() {
             let bytes: Vec<u8> = data.iter().flat_map(|v| v.to_le_bytes()).collect();
@@ -249,7 +254,7 @@ fn from_gguf(g: &Gguf) -> Result<(LlamaConfig, Weights)> {
         };
         if let Some(heads) = heads
             && shape.len() == 2
-            && shape[0] % (2 * heads) == 0
+            && shape[0].is_multiple_of(2 * heads)
         {
             data = unpermute(&data, shape[0], shape[1], heads);
         }

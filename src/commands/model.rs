@@ -14,7 +14,11 @@ pub fn run(cmd: ModelCommand) -> Result<()> {
             let g = Gguf::open(&model)?;
             let t = backend::tokenizer::tokenizer_json(&g)?;
             write_atomic(&out, serde_json::to_string(&t).expect("json").as_bytes())?;
-            eprintln!("wrote {} ({} tokens)", out.display(), t["model"]["vocab"].as_object().map_or(0, |v| v.len()));
+            eprintln!(
+                "wrote {} ({} tokens)",
+                out.display(),
+                t["model"]["vocab"].as_object().map_or(0, |v| v.len())
+            );
             Ok(())
         }
         ModelCommand::Score(a) => score(a),
@@ -37,7 +41,10 @@ fn info(path: &std::path::Path, as_json: bool) -> Result<()> {
         .and_then(|v| v.as_str())
         .unwrap_or("");
     if as_json {
-        println!("{}", json!({"name": name, "config": c, "parameters": c.parameters(), "tensor_types": types}));
+        println!(
+            "{}",
+            json!({"name": name, "config": c, "parameters": c.parameters(), "tensor_types": types})
+        );
     } else {
         println!("{} {name}", path.display());
         println!("  parameters  {}", super::thousands(c.parameters()));
@@ -70,9 +77,15 @@ fn score(a: ScoreArgs) -> Result<()> {
                 (None, Some(g)) => {
                     let j = backend::tokenizer::tokenizer_json(g)?;
                     tokenizers::Tokenizer::from_bytes(serde_json::to_vec(&j).expect("json"))
-                        .map_err(|e| Error::input(format!("tokenizer in {}: {e}", a.model.display())))?
+                        .map_err(|e| {
+                            Error::input(format!("tokenizer in {}: {e}", a.model.display()))
+                        })?
                 }
-                (None, None) => return Err(Error::config("--text needs --tokenizer for a safetensors model")),
+                (None, None) => {
+                    return Err(Error::config(
+                        "--text needs --tokenizer for a safetensors model",
+                    ));
+                }
             };
             tok.encode(text.as_str(), false)
                 .map_err(|e| Error::input(format!("tokenizing --text: {e}")))?
@@ -84,9 +97,18 @@ fn score(a: ScoreArgs) -> Result<()> {
     if ids.len() < 2 {
         return Err(Error::config("need at least 2 tokens to score"));
     }
-    let b = backend::open(a.backend, &l.config.clone(), &mut l.weights, &OptimConfig::default())?;
+    let b = backend::open(
+        a.backend,
+        &l.config.clone(),
+        &mut l.weights,
+        &OptimConfig::default(),
+    )?;
     let vocab = b.config().vocab_size;
-    let mut dump = a.dump_logits.as_ref().map(|p| AtomicFile::create(p)).transpose()?;
+    let mut dump = a
+        .dump_logits
+        .as_ref()
+        .map(|p| AtomicFile::create(p))
+        .transpose()?;
     let mut logprobs = Vec::new();
     let mut last_top = Vec::new();
     for chunk in ids.chunks(a.window.max(2)) {

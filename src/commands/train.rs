@@ -34,7 +34,11 @@ pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
     let o = lm::train(&cfg, &mut exec)?;
     let m = &o.manifest;
     if o.up_to_date {
-        println!("{} is up to date (fingerprint {})", exec.out.display(), &m.fingerprint[..12]);
+        println!(
+            "{} is up to date (fingerprint {})",
+            exec.out.display(),
+            &m.fingerprint[..12]
+        );
     }
     if let Some(s) = o.resumed_from {
         eprintln!("resumed from the checkpoint at step {s}");

@@ -167,7 +167,12 @@ fn read_shard(path: &Path, split: &mut Split) -> Result<()> {
     let file = File::open(path).at("open shard", path)?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .and_then(|b| b.build())
-        .map_err(|e| Error::input(format!("{} is not a readable Parquet shard: {e}", path.display())))?;
+        .map_err(|e| {
+            Error::input(format!(
+                "{} is not a readable Parquet shard: {e}",
+                path.display()
+            ))
+        })?;
     for batch in reader {
         let batch = batch.map_err(|e| Error::input(format!("reading {}: {e}", path.display())))?;
         let ids = list_column(&batch, "input_ids", path)?;

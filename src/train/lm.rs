@@ -87,14 +87,71 @@ impl Fingerprinted for TrainManifest {
     }
 }
 
-/// What a checkpoint directory records beside the weights and optimizer state.
+/// What a checkpoint directory records beside the weights and optimizer state. Floats are kept
+/// as their bits: a JSON decimal round trip may change the last digit, and resumes must be exact.
 #[derive(Serialize, Deserialize)]
 struct CheckpointState {
     fingerprint: String,
     step: u64,
     tokens_seen: u64,
-    evals: Vec<EvalRow>,
-    pending: LossSum,
+    /// `EvalRow`s with every float as `f64::to_bits`.
+    evals: Vec<[Option<u64>; 6]>,
+    pending_nll_bits: u64,
+    pending_tokens: u64,
+}
+
+impl CheckpointState {
+    fn new(
+        fingerprint: &str,
+        step: u64,
+        tokens_seen: u64,
+        evals: &[EvalRow],
+        pending: LossSum,
+    ) -> Self {
+        let bits = |v: Option<f64>| v.map(f64::to_bits);
+        CheckpointState {
+            fingerprint: fingerprint.into(),
+            step,
+            tokens_seen,
+            evals: evals
+                .iter()
+                .map(|e| {
+                    [
+                        Some(e.step),
+                        Some(e.tokens_seen),
+                        bits(Some(e.lr)),
+                        bits(e.train_loss),
+                        bits(e.val_target),
+                        bits(e.val_pretrain),
+                    ]
+                })
+                .collect(),
+            pending_nll_bits: pending.nll.to_bits(),
+            pending_tokens: pending.tokens,
+        }
+    }
+
+    fn evals(&self) -> Vec<EvalRow> {
+        let f = |v: Option<u64>| v.map(f64::from_bits);
+        self.evals
+            .iter()
+            .map(|e| EvalRow {
+                step: e[0].unwrap_or(0),
+                tokens_seen: e[1].unwrap_or(0),
+                lr: f(e[2]).unwrap_or(0.0),
+                train_loss: f(e[3]),
+                val_target: f(e[4]),
+                val_pretrain: f(e[5]),
+            })
+            .collect()
+    }
+
+    fn pending(&self) -> LossSum {
+        LossSum {
+            nll: f64::from_bits(self.pending_nll_bits),
+            tokens: self.pending_tokens,
+        }
+    }
 }
 
 /// Learning rate at `step` (0-based): linear warmup to `lr`, then cosine to `lr * min_lr_ratio`.
@@ -261,7 +318,8 @@ fn save_checkpoint(out: &Path, b: &dyn Backend, state: &CheckpointState) -> Resu
         std::fs::remove_dir_all(&tmp).at("remove", &tmp)?;
     }
     std::fs::create_dir_all(&tmp).at("create", &tmp)?;
-    b.weights().save_safetensors(&tmp.join("model.safetensors"), b.config())?;
+    b.weights()
+        .save_safetensors(&tmp.join("model.safetensors"), b.config())?;
     b.save_optimizer(&tmp)?;
     write_json(&tmp.join("state.json"), state)?;
     std::fs::rename(&tmp, &dir).at("rename into place", &dir)?;
@@ -291,13 +349,24 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
     let data = MixData::open(&cfg.data)?;
     let init_sha = cfg.init.as_deref().map(sha256_file).transpose()?;
     let fingerprint = sha256_bytes(
-        serde_json::to_string(&(cfg_without_paths(cfg), &data.manifest.fingerprint, &init_sha))
-            .expect("config serialises")
-            .as_bytes(),
+        serde_json::to_string(&(
+            cfg_without_paths(cfg),
+            &data.manifest.fingerprint,
+            &init_sha,
+        ))
+        .expect("config serialises")
+        .as_bytes(),
     );
     let out = exec.out.clone();
-    let outputs = ["checkpoints", "model.safetensors", "config.json", "metrics.jsonl"];
-    if let OutState::UpToDate(m) = outdir::prepare::<TrainManifest>(&out, &fingerprint, exec.overwrite, &outputs)? {
+    let outputs = [
+        "checkpoints",
+        "model.safetensors",
+        "config.json",
+        "metrics.jsonl",
+    ];
+    if let OutState::UpToDate(m) =
+        outdir::prepare::<TrainManifest>(&out, &fingerprint, exec.overwrite, &outputs)?
+    {
         return Ok(Outcome {
             manifest: *m,
             up_to_date: true,
@@ -311,8 +380,14 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
             data.dir.display()
         )));
     }
-    let val_t = data.has_split("val_target").then(|| data.split("val_target")).transpose()?;
-    let val_p = data.has_split("val_pretrain").then(|| data.split("val_pretrain")).transpose()?;
+    let val_t = data
+        .has_split("val_target")
+        .then(|| data.split("val_target"))
+        .transpose()?;
+    let val_p = data
+        .has_split("val_pretrain")
+        .then(|| data.split("val_pretrain"))
+        .transpose()?;
 
     let resume = latest_checkpoint(&out, &fingerprint);
     let (model_cfg, mut w) = match &resume {
@@ -324,12 +399,13 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
     };
     let mut b = backend::open(exec.backend, &model_cfg, &mut w, &cfg.optim)?;
     drop(w);
-    let (mut step, mut tokens_seen, mut evals, mut pending) = (0, 0, Vec::new(), LossSum::default());
+    let (mut step, mut tokens_seen, mut evals, mut pending) =
+        (0, 0, Vec::new(), LossSum::default());
     let resumed_from = match resume {
         Some((dir, s)) => {
             b.load_optimizer(&dir)?;
             tracing::info!("resuming from {} (step {})", dir.display(), s.step);
-            (step, tokens_seen, evals, pending) = (s.step, s.tokens_seen, s.evals, s.pending);
+            (step, tokens_seen, evals, pending) = (s.step, s.tokens_seen, s.evals(), s.pending());
             Some(step)
         }
         None => None,
@@ -388,13 +464,7 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
             write_metrics(&out, &evals)?;
         }
         if step % cfg.checkpoint_every == 0 && step < cfg.steps {
-            let state = CheckpointState {
-                fingerprint: fingerprint.clone(),
-                step,
-                tokens_seen,
-                evals: evals.clone(),
-                pending,
-            };
+            let state = CheckpointState::new(&fingerprint, step, tokens_seen, &evals, pending);
             save_checkpoint(&out, b.as_ref(), &state)?;
         }
     }
@@ -403,7 +473,10 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
     let cfg_model = b.config().clone();
     let weights_path = out.join("model.safetensors");
     b.weights().save_safetensors(&weights_path, &cfg_model)?;
-    write_json(&out.join("config.json"), &weights::hf_config_json(&cfg_model))?;
+    write_json(
+        &out.join("config.json"),
+        &weights::hf_config_json(&cfg_model),
+    )?;
     write_metrics(&out, &evals)?;
     let caps = b.capabilities();
     let manifest = TrainManifest {
@@ -417,7 +490,11 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
         data_fingerprint: data.manifest.fingerprint.clone(),
         init_sha256: init_sha,
         tokens_trained: tokens_seen,
-        train_tokens_per_second: if elapsed > 0.0 { timed_tokens as f64 / elapsed } else { 0.0 },
+        train_tokens_per_second: if elapsed > 0.0 {
+            timed_tokens as f64 / elapsed
+        } else {
+            0.0
+        },
         evals,
         weights: "model.safetensors".into(),
         weights_sha256: sha256_file(&weights_path)?,

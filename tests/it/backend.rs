@@ -39,7 +39,10 @@ fn batch(rows: &[Vec<u32>], starts: &[Vec<u32>]) -> TokenBatch {
 
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 /// The checks every backend must pass, on a 2-layer model (GQA 4:2, tied embeddings).
@@ -52,31 +55,61 @@ fn conformance(kind: BackendKind) {
 
     // 1. Document mask: each document packed in one row scores exactly as it does alone (RoPE is
     //    relative, so positions need no reset).
-    let p = b.forward_logits(&batch(&[packed.clone()], &[vec![0, 9]])).unwrap();
-    let a = b.forward_logits(&batch(&[doc_a.clone()], &[vec![0]])).unwrap();
-    let bb = b.forward_logits(&batch(&[doc_b.clone()], &[vec![0]])).unwrap();
+    let p = b
+        .forward_logits(&batch(std::slice::from_ref(&packed), &[vec![0, 9]]))
+        .unwrap();
+    let a = b
+        .forward_logits(&batch(std::slice::from_ref(&doc_a), &[vec![0]]))
+        .unwrap();
+    let bb = b
+        .forward_logits(&batch(std::slice::from_ref(&doc_b), &[vec![0]]))
+        .unwrap();
     let v = cfg.vocab_size;
-    assert!(max_diff(&p.values[..9 * v], &a.values) < 1e-4, "{kind:?}: doc A");
-    assert!(max_diff(&p.values[9 * v..], &bb.values) < 1e-4, "{kind:?}: doc B");
+    assert!(
+        max_diff(&p.values[..9 * v], &a.values) < 1e-4,
+        "{kind:?}: doc A"
+    );
+    assert!(
+        max_diff(&p.values[9 * v..], &bb.values) < 1e-4,
+        "{kind:?}: doc B"
+    );
     // Without the boundary, doc B sees doc A: the logits must differ.
-    let joined = b.forward_logits(&batch(&[packed.clone()], &[vec![0]])).unwrap();
-    assert!(max_diff(&joined.values[9 * v..], &bb.values) > 1e-3, "{kind:?}: mask has no effect");
+    let joined = b
+        .forward_logits(&batch(std::slice::from_ref(&packed), &[vec![0]]))
+        .unwrap();
+    assert!(
+        max_diff(&joined.values[9 * v..], &bb.values) > 1e-3,
+        "{kind:?}: mask has no effect"
+    );
 
     // 2. Causality: changing the last token changes no earlier position.
     let mut changed = packed.clone();
     *changed.last_mut().unwrap() = 1;
     let c = b.forward_logits(&batch(&[changed], &[vec![0]])).unwrap();
     let n = packed.len();
-    assert_eq!(&c.values[..(n - 1) * v], &joined.values[..(n - 1) * v], "{kind:?}: causality");
+    assert_eq!(
+        &c.values[..(n - 1) * v],
+        &joined.values[..(n - 1) * v],
+        "{kind:?}: causality"
+    );
 
     // 3. Batched rows score as they do one by one.
     let two = b
-        .forward_logits(&batch(&[doc_a.clone(), doc_b[..7].iter().chain(&doc_b[..2]).copied().collect()], &[vec![0], vec![0]]))
+        .forward_logits(&batch(
+            &[
+                doc_a.clone(),
+                doc_b[..7].iter().chain(&doc_b[..2]).copied().collect(),
+            ],
+            &[vec![0], vec![0]],
+        ))
         .unwrap();
-    assert!(max_diff(&two.values[..9 * v], &a.values) < 1e-4, "{kind:?}: batching");
+    assert!(
+        max_diff(&two.values[..9 * v], &a.values) < 1e-4,
+        "{kind:?}: batching"
+    );
 
     // 4. eval_loss is the mean NLL of the weighted targets, recomputed here from the logits.
-    let eb = batch(&[packed.clone()], &[vec![0, 9]]);
+    let eb = batch(std::slice::from_ref(&packed), &[vec![0, 9]]);
     let loss = b.eval_loss(&eb).unwrap();
     let (t, w) = eb.targets();
     let mut nll = 0.0;
@@ -85,14 +118,24 @@ fn conformance(kind: BackendKind) {
             nll -= backend::log_softmax(p.at(0, pos)).1[t[pos] as usize];
         }
     }
-    assert_eq!(loss.tokens, 14, "{kind:?}: 16 positions minus the last and doc B's first");
-    assert!((loss.nll - nll).abs() < 1e-3, "{kind:?}: {} vs {nll}", loss.nll);
+    assert_eq!(
+        loss.tokens, 14,
+        "{kind:?}: 16 positions minus the last and doc B's first"
+    );
+    assert!(
+        (loss.nll - nll).abs() < 1e-3,
+        "{kind:?}: {} vs {nll}",
+        loss.nll
+    );
 
     // 5. Training lowers the loss on what it sees; weights round-trip exactly.
     let mut tb = open(kind, &cfg, 7);
-    let first = tb.train_step(&[eb.clone()], 1e-2).unwrap().mean();
+    let first = tb
+        .train_step(std::slice::from_ref(&eb), 1e-2)
+        .unwrap()
+        .mean();
     for _ in 0..15 {
-        tb.train_step(&[eb.clone()], 1e-2).unwrap();
+        tb.train_step(std::slice::from_ref(&eb), 1e-2).unwrap();
     }
     let after = tb.eval_loss(&eb).unwrap().mean();
     assert!(after < first * 0.7, "{kind:?}: loss {first} -> {after}");
@@ -106,7 +149,11 @@ fn conformance(kind: BackendKind) {
 
     // 6. Token ids past the vocabulary are refused, naming the position.
     let bad = batch(&[vec![1, 2, 97]], &[vec![0]]);
-    let e = b.forward_logits(&bad).err().expect("id 97 refused").to_string();
+    let e = b
+        .forward_logits(&bad)
+        .err()
+        .expect("id 97 refused")
+        .to_string();
     assert!(e.contains("token id 97") && e.contains("position 2"), "{e}");
 
     // 7. Every backend agrees with the CPU backend.
@@ -144,19 +191,21 @@ fn conformance_cuda() {
 
 /// The SmolLM2 GGUF that scripts/test.sh fetches (SLUICE_TEACHER).
 pub fn teacher() -> PathBuf {
-    let p = std::env::var("SLUICE_TEACHER")
-        .expect("SLUICE_TEACHER unset: run the tests with scripts/test.sh (it fetches SmolLM2-135M)");
+    let p = std::env::var("SLUICE_TEACHER").expect(
+        "SLUICE_TEACHER unset: run the tests with scripts/test.sh (it fetches SmolLM2-135M)",
+    );
     PathBuf::from(p)
 }
 
 /// English prose from the shipped pretraining sample (Washington, 1790).
 fn english(chars: usize) -> String {
-    let line = std::fs::read_to_string(crate::util::samples().join("pretrain/sotu_1790_1849.jsonl"))
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .to_string();
+    let line =
+        std::fs::read_to_string(crate::util::samples().join("pretrain/sotu_1790_1849.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     let text = v["text"].as_str().unwrap();
     let mut end = chars.min(text.len());
@@ -168,7 +217,11 @@ fn english(chars: usize) -> String {
 
 fn score(model: &Path, tok: &Path, text: &str, dump: Option<&Path>) -> serde_json::Value {
     let mut c = sluice();
-    c.args(["model", "score", "--json"]).arg(model).arg("--tokenizer").arg(tok).args(["--text", text]);
+    c.args(["model", "score", "--json"])
+        .arg(model)
+        .arg("--tokenizer")
+        .arg(tok)
+        .args(["--text", text]);
     if let Some(d) = dump {
         c.arg("--dump-logits").arg(d);
     }
@@ -181,11 +234,14 @@ fn smollm2_matches_transformers_and_scores_english() {
     let py = python("transformers, gguf, torch, tokenizers");
     let tmp = tempfile::tempdir().unwrap();
     let tok = tmp.path().join("tokenizer.json");
-    ok(sluice().args(["model", "tokenizer"]).arg(&model).arg("--out").arg(&tok));
-    let info: serde_json::Value = serde_json::from_slice(
-        &ok(sluice().args(["model", "info", "--json"]).arg(&model)).stdout,
-    )
-    .unwrap();
+    ok(sluice()
+        .args(["model", "tokenizer"])
+        .arg(&model)
+        .arg("--out")
+        .arg(&tok));
+    let info: serde_json::Value =
+        serde_json::from_slice(&ok(sluice().args(["model", "info", "--json"]).arg(&model)).stdout)
+            .unwrap();
     assert_eq!(info["config"]["num_hidden_layers"], 30);
     assert_eq!(info["config"]["num_key_value_heads"], 3);
     assert_eq!(info["config"]["vocab_size"], 49152);
@@ -212,12 +268,25 @@ fn smollm2_matches_transformers_and_scores_english() {
     let script = crate::util::repo().join("tests/python/check_backend_reference.py");
     let out = run_python(
         &py,
-        &[script.as_os_str(), dir.as_os_str(), name, tok.as_os_str(), cases_path.as_os_str()],
+        &[
+            script.as_os_str(),
+            dir.as_os_str(),
+            name,
+            tok.as_os_str(),
+            cases_path.as_os_str(),
+        ],
     );
-    let line = out.lines().rfind(|l| l.starts_with('{')).expect("report line");
+    let line = out
+        .lines()
+        .rfind(|l| l.starts_with('{'))
+        .expect("report line");
     let r: serde_json::Value = serde_json::from_str(line).unwrap();
     eprintln!("reference: {r}\nsluice prompt: {s}");
-    assert_eq!(r["tokenizer_mismatches"], serde_json::json!([]), "tokenizer.json from the GGUF");
+    assert_eq!(
+        r["tokenizer_mismatches"],
+        serde_json::json!([]),
+        "tokenizer.json from the GGUF"
+    );
     let c = &r["cases"][0];
     // f32 on both sides, different summation orders over 30 layers (seen: 7e-5, KL 4e-11).
     assert!(c["max_abs_logit_diff"].as_f64().unwrap() < 1e-3, "{c}");
@@ -229,7 +298,10 @@ fn smollm2_matches_transformers_and_scores_english() {
     // 135M model reaches on such text.
     let ours = e["nll_mean"].as_f64().unwrap();
     let theirs = r["cases"][1]["ref_nll"].as_f64().unwrap();
-    assert!((ours - theirs).abs() < 2e-3, "nll {ours} vs reference {theirs}");
+    assert!(
+        (ours - theirs).abs() < 2e-3,
+        "nll {ours} vs reference {theirs}"
+    );
     let ppl = e["perplexity"].as_f64().unwrap();
     // (seen: 37.3 on Washington's 1790 address, 292 tokens)
     assert!((10.0..60.0).contains(&ppl), "perplexity {ppl}");
@@ -241,7 +313,10 @@ fn bad_model_files_are_refused_by_name() {
     let not = tmp.path().join("weights.bin");
     std::fs::write(&not, b"PK\x03\x04 not a model at all").unwrap();
     let e = fails(sluice().args(["model", "info"]).arg(&not), 3);
-    assert!(e.contains("weights.bin") && e.contains("neither a GGUF"), "{e}");
+    assert!(
+        e.contains("weights.bin") && e.contains("neither a GGUF"),
+        "{e}"
+    );
 
     let model = teacher();
     let bytes = std::fs::read(&model).unwrap();
@@ -249,14 +324,25 @@ fn bad_model_files_are_refused_by_name() {
     let cut = tmp.path().join("cut.gguf");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     let e = fails(sluice().args(["model", "info"]).arg(&cut), 3);
-    assert!(e.contains("cut.gguf") && e.contains("truncated") && e.contains("tensor `"), "{e}");
+    assert!(
+        e.contains("cut.gguf") && e.contains("truncated") && e.contains("tensor `"),
+        "{e}"
+    );
     // Unsupported quantisation: the first tensor's type rewritten to Q4_K (12).
     let q4k = tmp.path().join("q4k.gguf");
     std::fs::write(&q4k, retype_first_tensor(&bytes, 12)).unwrap();
     let e = fails(sluice().args(["model", "info"]).arg(&q4k), 3);
-    assert!(e.contains("q4k.gguf") && e.contains("token_embd.weight") && e.contains("Q4_K"), "{e}");
+    assert!(
+        e.contains("q4k.gguf") && e.contains("token_embd.weight") && e.contains("Q4_K"),
+        "{e}"
+    );
     // Token ids past the vocabulary.
-    let e = fails(sluice().args(["model", "score", "--ids", "1,2,60000"]).arg(&model), 3);
+    let e = fails(
+        sluice()
+            .args(["model", "score", "--ids", "1,2,60000"])
+            .arg(&model),
+        3,
+    );
     assert!(e.contains("token id 60000") && e.contains("49152"), "{e}");
 }
 
@@ -265,7 +351,11 @@ fn retype_first_tensor(bytes: &[u8], ty: u32) -> Vec<u8> {
     let name = b"token_embd.weight";
     let at = bytes.windows(name.len()).position(|w| w == name).unwrap();
     // name, then n_dims (u32), dims (u64 each), then the type.
-    let n_dims = u32::from_le_bytes(bytes[at + name.len()..at + name.len() + 4].try_into().unwrap());
+    let n_dims = u32::from_le_bytes(
+        bytes[at + name.len()..at + name.len() + 4]
+            .try_into()
+            .unwrap(),
+    );
     let ty_at = at + name.len() + 4 + 8 * n_dims as usize;
     let mut out = bytes.to_vec();
     out[ty_at..ty_at + 4].copy_from_slice(&ty.to_le_bytes());

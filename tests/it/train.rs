@@ -6,18 +6,48 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::backend::teacher;
-use crate::util::{fails, mix_build, ok, python, run_python, sluice, small_build, tree_digest};
+use crate::util::{fails, mix_build, ok, python, run_python, sluice, tree_digest};
 
-/// `mix build` of the small sample corpus (GPT-2 tokenizer, 64-token rows) into `dir`.
+/// `mix build` of the sample corpora (Rust sources + SOTU, GPT-2 tokenizer, 32-token rows).
 fn data(dir: &Path) {
-    ok(&mut small_build(dir));
+    mix(dir, None);
+}
+
+fn mix(dir: &Path, tokenizer: Option<&Path>) {
+    let s = crate::util::samples();
+    let mut c = mix_build(&s.join("target/rust"), Some(&s.join("pretrain")), dir);
+    c.args(["--seq-len", "32", "--val-frac", "0.05", "--inject", "0.1"]);
+    if let Some(t) = tokenizer {
+        c.arg("--tokenizer").arg(t);
+    }
+    ok(&mut c);
 }
 
 fn train(data: &Path, out: &Path, steps: u32) -> Command {
+    train_with(data, out, steps, 4)
+}
+
+fn train_with(data: &Path, out: &Path, steps: u32, batch: usize) -> Command {
     let mut c = sluice();
-    c.args(["--quiet", "train", "lm", "--data"]).arg(data).arg("--out").arg(out);
-    c.args(["--steps", &steps.to_string(), "--batch-size", "4", "--warmup", "2", "--lr", "3e-3"]);
-    c.args(["--eval-every", "4", "--eval-sequences", "8", "--checkpoint-every", "4"]);
+    c.args(["--quiet", "train", "lm", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out);
+    c.args([
+        "--steps",
+        &steps.to_string(),
+        "--batch-size",
+        &batch.to_string(),
+    ]);
+    c.args(["--warmup", "2", "--lr", "3e-3"]);
+    c.args([
+        "--eval-every",
+        "4",
+        "--eval-sequences",
+        "8",
+        "--checkpoint-every",
+        "4",
+    ]);
     c
 }
 
@@ -39,24 +69,49 @@ fn trains_from_scratch_with_an_evaluation_table_and_metrics() {
     let table = String::from_utf8_lossy(&o.stdout).to_string();
     let header = table.lines().next().unwrap();
     let cols: Vec<&str> = header.split_whitespace().collect();
-    assert_eq!(cols, ["step", "tokens", "lr", "train", "val_target", "val_pretrain"], "{table}");
+    assert_eq!(
+        cols,
+        [
+            "step",
+            "tokens",
+            "lr",
+            "train",
+            "val_target",
+            "val_pretrain"
+        ],
+        "{table}"
+    );
     let m = metrics(&out);
     let steps: Vec<u64> = m.iter().map(|r| r["step"].as_u64().unwrap()).collect();
-    assert_eq!(steps, [0, 4, 8, 12], "evaluation before the first step, every 4, at the end");
+    assert_eq!(
+        steps,
+        [0, 4, 8, 12],
+        "evaluation before the first step, every 4, at the end"
+    );
     assert_eq!(table.lines().count(), 5, "{table}");
     assert!(m[0]["train_loss"].is_null());
-    let vt: Vec<f64> = m.iter().map(|r| r["val_target"].as_f64().unwrap()).collect();
-    let vp: Vec<f64> = m.iter().map(|r| r["val_pretrain"].as_f64().unwrap()).collect();
+    let vt: Vec<f64> = m
+        .iter()
+        .map(|r| r["val_target"].as_f64().unwrap())
+        .collect();
+    let vp: Vec<f64> = m
+        .iter()
+        .map(|r| r["val_pretrain"].as_f64().unwrap())
+        .collect();
     // From scratch the first loss is about ln(vocab) = ln(50257) = 10.8 nats.
     assert!((vt[0] - 50257f64.ln()).abs() < 0.3, "{vt:?}");
-    assert!(vt[3] < vt[0] - 2.0 && vp[3] < vp[0] - 1.0, "{vt:?} {vp:?}");
+    // (seen: val_target 10.77 -> 9.72, val_pretrain 10.84 -> 10.23 in 12 steps of 128 tokens)
+    assert!(vt[3] < vt[0] - 0.7 && vp[3] < vp[0] - 0.3, "{vt:?} {vp:?}");
     // tokens = steps * batch * seq_len; lr follows warmup + cosine (peak 3e-3 at step 2).
-    assert_eq!(m[3]["tokens_seen"], 12 * 4 * 64);
+    assert_eq!(m[3]["tokens_seen"], 12 * 4 * 32);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["backend"], "cpu");
     assert_eq!(manifest["evals"].as_array().unwrap().len(), 4);
-    assert!(!out.join("checkpoints").exists(), "checkpoints removed once the run finished");
+    assert!(
+        !out.join("checkpoints").exists(),
+        "checkpoints removed once the run finished"
+    );
     // A rerun is up to date and changes nothing.
     let before = tree_digest(&out);
     let o = ok(&mut train(&d, &out, 12));
@@ -82,7 +137,10 @@ fn a_killed_run_resumes_to_identical_weights_and_metrics() {
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    assert!(ckpt.exists() && !out.join("manifest.json").exists(), "killed mid-run");
+    assert!(
+        ckpt.exists() && !out.join("manifest.json").exists(),
+        "killed mid-run"
+    );
     let o = ok(&mut train(&d, &out, 12));
     assert!(String::from_utf8_lossy(&o.stderr).contains("resumed from the checkpoint at step"));
     let mut got = tree_digest(&out);
@@ -101,8 +159,8 @@ fn gradient_accumulation_matches_the_larger_batch() {
     let one = tmp.path().join("b4");
     ok(&mut train(&d, &one, 4));
     let two = tmp.path().join("b2x2");
-    let mut c = train(&d, &two, 4);
-    c.args(["--batch-size", "2", "--grad-accum", "2"]);
+    let mut c = train_with(&d, &two, 4, 2);
+    c.args(["--grad-accum", "2"]);
     ok(&mut c);
     let (a, b) = (metrics(&one), metrics(&two));
     for (x, y) in a.iter().zip(&b) {
@@ -120,27 +178,37 @@ fn finetunes_the_teacher_and_writes_weights_transformers_loads() {
     let py = python("transformers, torch");
     let tmp = tempfile::tempdir().unwrap();
     let tok = tmp.path().join("tokenizer.json");
-    ok(sluice().args(["model", "tokenizer"]).arg(&model).arg("--out").arg(&tok));
+    ok(sluice()
+        .args(["model", "tokenizer"])
+        .arg(&model)
+        .arg("--out")
+        .arg(&tok));
     // Data tokenized with the teacher's own tokenizer (49152 ids).
     let d = tmp.path().join("mix");
-    let samples = crate::util::samples();
-    let mut c = mix_build(&samples.join("target/rust/iter"), Some(&samples.join("pretrain")), &d);
-    c.arg("--tokenizer").arg(&tok).args(["--seq-len", "32", "--val-frac", "0.05"]);
-    ok(&mut c);
+    mix(&d, Some(&tok));
     let out = tmp.path().join("ft");
     let mut c = sluice();
-    c.args(["--quiet", "train", "lm", "--data"]).arg(&d).arg("--init").arg(&model);
-    c.arg("--out").arg(&out).args(["--steps", "2", "--batch-size", "1", "--warmup", "1"]);
+    c.args(["--quiet", "train", "lm", "--data"])
+        .arg(&d)
+        .arg("--init")
+        .arg(&model);
+    c.arg("--out")
+        .arg(&out)
+        .args(["--steps", "2", "--batch-size", "1", "--warmup", "1"]);
     c.args(["--lr", "1e-4", "--eval-every", "2", "--eval-sequences", "2"]);
     ok(&mut c);
     let m = metrics(&out);
     let vt0 = m[0]["val_target"].as_f64().unwrap();
-    // A pretrained model starts far below ln(49152) = 10.8 nats.
-    assert!(vt0 < 4.0, "pretrained val_target {vt0}");
+    // A pretrained model starts far below ln(49152) = 10.8 nats (seen: 4.63 on Rust sources
+    // in 32-token windows).
+    assert!(vt0 < 6.0, "pretrained val_target {vt0}");
     // transformers reads the checkpoint (safetensors + config.json) and scores as sluice does.
     let ids = "1,504,3575,282,4649,314";
     let s: serde_json::Value = serde_json::from_slice(
-        &ok(sluice().args(["model", "score", "--json", "--ids", ids]).arg(out.join("model.safetensors"))).stdout,
+        &ok(sluice()
+            .args(["model", "score", "--json", "--ids", ids])
+            .arg(out.join("model.safetensors")))
+        .stdout,
     )
     .unwrap();
     let script = format!(
@@ -152,7 +220,11 @@ fn finetunes_the_teacher_and_writes_weights_transformers_loads() {
         out.display()
     );
     let got = run_python(&py, &["-c".as_ref(), script.as_ref()]);
-    let theirs: Vec<f64> = serde_json::from_str(got.lines().last().unwrap()).unwrap();
+    let line = got
+        .lines()
+        .rfind(|l| l.starts_with('['))
+        .expect("logprobs line");
+    let theirs: Vec<f64> = serde_json::from_str(line).unwrap();
     let ours: Vec<f64> = serde_json::from_value(s["logprobs"].clone()).unwrap();
     for (a, b) in ours.iter().zip(&theirs) {
         assert!((a - b).abs() < 1e-3, "{ours:?} vs {theirs:?}");
@@ -166,10 +238,16 @@ fn mismatched_data_and_bad_flags_are_refused() {
     data(&d);
     // GPT-2-tokenized data (50257 ids) cannot feed SmolLM2 (49152 embeddings).
     let mut c = sluice();
-    c.args(["train", "lm", "--data"]).arg(&d).arg("--init").arg(teacher());
+    c.args(["train", "lm", "--data"])
+        .arg(&d)
+        .arg("--init")
+        .arg(teacher());
     c.arg("--out").arg(tmp.path().join("x"));
     let e = fails(&mut c, 3);
-    assert!(e.contains("vocab mismatch") && e.contains("50257") && e.contains("49152"), "{e}");
+    assert!(
+        e.contains("vocab mismatch") && e.contains("50257") && e.contains("49152"),
+        "{e}"
+    );
     let e = fails(&mut train(tmp.path(), &tmp.path().join("y"), 2), 3);
     assert!(e.contains("not a finished `mix build` output"), "{e}");
     let mut c = train(&d, &tmp.path().join("z"), 2);
