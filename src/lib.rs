@@ -25,6 +25,7 @@ pub mod cli;
 pub mod commands;
 pub mod core;
 pub mod error;
+pub mod logits;
 pub mod mix;
 pub mod pipeline;
 pub mod plan;

@@ -12,7 +12,8 @@ use burn::tensor::{Int, TensorData};
 
 use super::model::{Inputs, Llama, LlamaConfig, to_vec};
 use super::{
-    Backend as SluiceBackend, Capabilities, Logits, LossSum, OptimConfig, TokenBatch, Weights,
+    Backend as SluiceBackend, Capabilities, DistillConfig, Logits, LossSum, OptimConfig,
+    TeacherTargets, TokenBatch, Weights,
 };
 use crate::error::{Error, Result};
 
@@ -170,6 +171,74 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
         if !sum.nll.is_finite() {
             return Err(Error::Backend(format!(
                 "training loss became {} (learning rate {lr}): diverged",
+                sum.nll
+            )));
+        }
+        Ok(sum)
+    }
+
+    fn distill_step(
+        &mut self,
+        micro: &[(TokenBatch, TeacherTargets)],
+        dc: &DistillConfig,
+        lr: f64,
+    ) -> Result<LossSum> {
+        for (b, t) in micro {
+            b.check(self.cfg.vocab_size)?;
+            let n = b.batch * b.len;
+            if t.ids.len() != n * t.k || t.probs.len() != n * t.k || t.tail.len() != n {
+                return Err(Error::internal("teacher targets do not match their batch"));
+            }
+            if let Some(&id) = t.ids.iter().find(|&&i| i as usize >= self.cfg.vocab_size) {
+                return Err(Error::input(format!(
+                    "teacher target id {id} is >= the student's vocab size {}",
+                    self.cfg.vocab_size
+                )));
+            }
+        }
+        let total: f64 = micro
+            .iter()
+            .map(|(b, _)| b.targets().1.iter().map(|&w| w as f64).sum::<f64>())
+            .sum();
+        let (w, temp) = (dc.weight as f64, dc.temperature as f64);
+        let mut model = self.model.take().expect("model present");
+        let mut acc = GradientsAccumulator::<Llama<B>>::new();
+        let mut sum = LossSum::default();
+        for (b, t) in micro {
+            let inp = Inputs::<B>::new(
+                &self.cfg,
+                &b.tokens,
+                b.batch,
+                b.len,
+                &b.doc_starts,
+                &self.device,
+            );
+            let (targets, weights, count) = self.targets::<B>(b, &self.device);
+            let shape = [b.batch, b.len, t.k];
+            let ids: Vec<i64> = t.ids.iter().map(|&i| i as i64).collect();
+            let ids = Tensor::<B, 3, Int>::from_data(TensorData::new(ids, shape), &self.device);
+            let probs =
+                Tensor::<B, 3>::from_data(TensorData::new(t.probs.clone(), shape), &self.device);
+            let tail = Tensor::<B, 2>::from_data(
+                TensorData::new(t.tail.clone(), [b.batch, b.len]),
+                &self.device,
+            );
+            let (kd, nll) =
+                model.distill_sums(&self.cfg, &inp, targets, weights, ids, probs, tail, temp);
+            let loss = kd * (w * temp * temp) + nll * (1.0 - w);
+            let value = to_vec(loss.clone())[0] as f64;
+            let grads = GradientsParams::from_grads((loss / total.max(1.0)).backward(), &model);
+            acc.accumulate(&model, grads);
+            sum.add(LossSum {
+                nll: value,
+                tokens: count as u64,
+            });
+        }
+        model = self.optim.step(lr, model, acc.grads());
+        self.model = Some(model);
+        if !sum.nll.is_finite() {
+            return Err(Error::Backend(format!(
+                "distillation loss became {} (learning rate {lr}): diverged",
                 sum.nll
             )));
         }

@@ -132,6 +132,23 @@ impl LossSum {
     }
 }
 
+/// Sparse teacher targets for one micro-batch: per position up to `k` ids with their probabilities
+/// (zero-padded) and the teacher mass outside them, all [batch, len] row-major.
+#[derive(Clone, Debug, Default)]
+pub struct TeacherTargets {
+    pub k: usize,
+    pub ids: Vec<u32>,
+    pub probs: Vec<f32>,
+    pub tail: Vec<f32>,
+}
+
+/// How distillation mixes its terms: `weight * T^2 * CE(teacher_T, student_T) + (1 - weight) * NLL`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DistillConfig {
+    pub temperature: f32,
+    pub weight: f32,
+}
+
 /// AdamW hyper-parameters (the learning rate is given per step by the schedule).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct OptimConfig {
@@ -164,6 +181,15 @@ pub trait Backend {
     /// One optimizer step over `micro` batches (gradient accumulation); returns the step's loss.
     fn train_step(&mut self, _micro: &[TokenBatch], _lr: f64) -> Result<LossSum> {
         Err(unsupported(self.name(), "training"))
+    }
+    /// One optimizer step towards cached teacher distributions (see `DistillConfig`).
+    fn distill_step(
+        &mut self,
+        _micro: &[(TokenBatch, TeacherTargets)],
+        _cfg: &DistillConfig,
+        _lr: f64,
+    ) -> Result<LossSum> {
+        Err(unsupported(self.name(), "distillation"))
     }
     /// The current weights under HF names.
     fn weights(&self) -> Weights;

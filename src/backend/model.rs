@@ -305,6 +305,34 @@ impl<B: Backend> Llama<B> {
         (picked * weights).sum().neg()
     }
 
+    /// Summed distillation and next-token losses over the weighted positions: the student's
+    /// cross-entropy at temperature `t` against sparse teacher targets (`ids`/`probs` [b, len, k],
+    /// `tail` [b, len] mass outside them, scored as one bucket), and the plain NLL.
+    #[allow(clippy::too_many_arguments)]
+    pub fn distill_sums(
+        &self,
+        cfg: &LlamaConfig,
+        inp: &Inputs<B>,
+        targets: Tensor<B, 2, Int>,
+        weights: Tensor<B, 2>,
+        ids: Tensor<B, 3, Int>,
+        probs: Tensor<B, 3>,
+        tail: Tensor<B, 2>,
+        t: f64,
+    ) -> (Tensor<B, 1>, Tensor<B, 1>) {
+        let logits = self.forward(cfg, inp);
+        let logq = log_softmax(logits.clone() / t, 2).gather(2, ids);
+        let ce = (logq.clone() * probs).sum_dim(2).squeeze_dim::<2>(2).neg();
+        let inside = logq.exp().sum_dim(2).squeeze_dim::<2>(2);
+        let outside = (inside.neg() + 1.0).clamp_min(1e-6).log();
+        let distill = ((ce - outside * tail) * weights.clone()).sum();
+        let logp = log_softmax(logits, 2);
+        let nll = (logp.gather(2, targets.unsqueeze_dim(2)).squeeze_dim::<2>(2) * weights)
+            .sum()
+            .neg();
+        (distill, nll)
+    }
+
     /// Builds the model from named weights (HF names, [out, in] layout), checking every shape.
     pub fn from_weights(cfg: &LlamaConfig, w: &mut Weights, device: &B::Device) -> Result<Self> {
         cfg.check()?;

@@ -1,5 +1,6 @@
 //! Command-line syntax (clap derive only); handlers live in `commands/`.
 
+pub mod logits;
 pub mod mix;
 pub mod model;
 pub mod pipeline;
@@ -34,6 +35,9 @@ pub enum Command {
     /// Pipeline files: validate, run (whole or one slice), merge, schedule, status.
     #[command(subcommand)]
     Pipeline(pipeline::PipelineCommand),
+    /// Teacher-logit caches for distillation: cache, inspect.
+    #[command(subcommand)]
+    Logits(logits::LogitsCommand),
     /// Train or finetune an LM on sluice data through a backend (cpu, cuda).
     #[command(subcommand)]
     Train(train::TrainCommand),

@@ -20,6 +20,24 @@ pub enum ModelCommand {
     },
     /// Score text: per-token log-probabilities, perplexity, and the top next tokens.
     Score(ScoreArgs),
+    /// Forward and training throughput (tokens/s, TFLOP/s) on random tokens.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    pub model: PathBuf,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: BackendKind,
+    #[arg(long, default_value_t = 1)]
+    pub batch_size: usize,
+    #[arg(long, default_value_t = 256)]
+    pub seq_len: usize,
+    /// Timed repetitions (after one untimed warm-up each).
+    #[arg(long, default_value_t = 3)]
+    pub reps: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -54,6 +54,12 @@ pub struct LmArgs {
     pub checkpoint_every: u64,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Distil from a `logits cache` of this data (its train split; temperature from the cache).
+    #[arg(long, value_name = "DIR")]
+    pub distill_from: Option<PathBuf>,
+    /// Weight of the distillation term; the rest of the loss is next-token cross-entropy.
+    #[arg(long, default_value_t = 1.0)]
+    pub distill_weight: f32,
     #[arg(long, value_name = "DIR", default_value = "sluice-out/train")]
     pub out: PathBuf,
     /// Replace an output directory of another configuration.

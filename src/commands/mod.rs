@@ -1,5 +1,6 @@
 //! One handler per verb: turn parsed arguments into library calls and print the result.
 
+pub mod logits;
 pub mod mix;
 pub mod model;
 pub mod pipeline;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pipeline(cmd) => pipeline::run_command(cmd, cli.quiet),
         Command::Train(crate::cli::train::TrainCommand::Lm(args)) => train::lm(args, cli.quiet),
         Command::Model(cmd) => model::run(cmd),
+        Command::Logits(cmd) => logits::run(cmd, cli.quiet),
     }
 }
 

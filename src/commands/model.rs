@@ -22,7 +22,70 @@ pub fn run(cmd: ModelCommand) -> Result<()> {
             Ok(())
         }
         ModelCommand::Score(a) => score(a),
+        ModelCommand::Bench(a) => bench(a),
     }
+}
+
+/// Model FLOPs per token (forward): 2 per weight multiply-add over every matmul incl. the LM head,
+/// plus the attention scores and weighted sum (4 * layers * context * hidden, causal half counted).
+fn forward_flops_per_token(c: &backend::LlamaConfig, seq: usize) -> f64 {
+    let d = c.hidden_size as f64;
+    let kv = (c.num_key_value_heads * c.head_dim()) as f64;
+    let f = c.intermediate_size as f64;
+    let per_layer = 2.0 * (2.0 * d * d + 2.0 * d * kv + 3.0 * d * f);
+    let attn = 4.0 * d * seq as f64 / 2.0;
+    c.num_hidden_layers as f64 * (per_layer + attn) + 2.0 * d * c.vocab_size as f64
+}
+
+fn bench(a: crate::cli::model::BenchArgs) -> Result<()> {
+    let mut l = weights::load(&a.model)?;
+    let cfg = l.config.clone();
+    let mut b = backend::open(a.backend, &cfg, &mut l.weights, &OptimConfig::default())?;
+    drop(l);
+    let rng = crate::core::rng::KeyedRng::new(0, 0, "bench-tokens");
+    let n = a.batch_size * a.seq_len;
+    let batch = TokenBatch {
+        tokens: (0..n as u64)
+            .map(|i| (rng.at(i) % cfg.vocab_size as u64) as u32)
+            .collect(),
+        batch: a.batch_size,
+        len: a.seq_len,
+        doc_starts: vec![vec![0]; a.batch_size],
+    };
+    let time = |f: &mut dyn FnMut() -> Result<()>| -> Result<f64> {
+        f()?; // warm-up: allocation, kernel compilation and autotuning on GPUs
+        let t = std::time::Instant::now();
+        for _ in 0..a.reps {
+            f()?;
+        }
+        Ok(t.elapsed().as_secs_f64() / a.reps as f64)
+    };
+    let fwd = time(&mut || b.eval_loss(&batch).map(|_| ()))?;
+    let train = time(&mut || b.train_step(std::slice::from_ref(&batch), 1e-5).map(|_| ()))?;
+    let flops = forward_flops_per_token(&cfg, a.seq_len);
+    let (fwd_tps, train_tps) = (n as f64 / fwd, n as f64 / train);
+    let report = json!({
+        "backend": b.name(), "device": b.capabilities().device, "parameters": cfg.parameters(),
+        "batch_size": a.batch_size, "seq_len": a.seq_len, "reps": a.reps,
+        "forward_tokens_per_s": fwd_tps, "train_tokens_per_s": train_tps,
+        "forward_tflops": fwd_tps * flops / 1e12, "train_tflops": train_tps * 3.0 * flops / 1e12,
+    });
+    if a.json {
+        println!("{report}");
+    } else {
+        println!(
+            "{} on {}: forward {:.0} tokens/s ({:.3} TFLOP/s), train step {:.0} tokens/s ({:.3} TFLOP/s); batch {} x {} tokens",
+            a.model.display(),
+            b.capabilities().device,
+            fwd_tps,
+            fwd_tps * flops / 1e12,
+            train_tps,
+            train_tps * 3.0 * flops / 1e12,
+            a.batch_size,
+            a.seq_len
+        );
+    }
+    Ok(())
 }
 
 fn info(path: &std::path::Path, as_json: bool) -> Result<()> {

@@ -23,6 +23,8 @@ pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
             weight_decay: a.weight_decay,
             ..OptimConfig::default()
         },
+        distill_from: a.distill_from,
+        distill_weight: a.distill_weight,
     };
     let mut exec = TrainExec {
         out: a.out,

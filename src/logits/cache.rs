@@ -14,8 +14,8 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
-use parquet::format::KeyValue;
 use serde::{Deserialize, Serialize};
 
 use super::codec;
@@ -32,7 +32,8 @@ use crate::train::data::MixData;
 /// Parquet key-value metadata key holding [`CacheMeta`] as JSON.
 pub const META_KEY: &str = "sluice.logits";
 pub const CONVENTION: &str = "row position t predicts token t+1";
-pub const VALUE_ENCODING: &str = "u8 q = round(-logp * 16) clamped to 255; logp = -q / 16 (nats, at the cache temperature)";
+pub const VALUE_ENCODING: &str = "u8 q = round(-logp * 16) clamped to 255; decode p = exp(-q / 16), \
+    rescaled so the K probabilities sum to 1 - tail_mass (exact, float32)";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -57,6 +58,8 @@ pub struct CacheConfig {
     pub batch_size: usize,
     pub shard_rows: usize,
     pub seed: u64,
+    /// Cache only the first N sequences of each split.
+    pub limit: Option<usize>,
 }
 
 /// What every shard's metadata and the manifest record about the cache.
@@ -114,36 +117,40 @@ pub struct Outcome {
 pub fn schema(mode: Mode) -> SchemaRef {
     let list = |t: DataType| DataType::List(Arc::new(Field::new("item", t, false)));
     let nested = |t: DataType| list(list(t));
-    let (ids, vals) = match mode {
-        Mode::Topk => (
-            Field::new("topk_ids", nested(DataType::UInt32), false),
-            Field::new("topk_logprob_q", nested(DataType::UInt8), false),
-        ),
-        Mode::Sample => (
-            Field::new("sample_ids", nested(DataType::UInt32), false),
-            Field::new("sample_counts", nested(DataType::UInt16), false),
-        ),
-    };
-    Arc::new(Schema::new(vec![
+    let mut fields = vec![
         Field::new("seq_id", DataType::UInt64, false),
         Field::new("input_ids", list(DataType::UInt32), false),
+        Field::new("doc_starts", list(DataType::UInt32), false),
         Field::new("target_logprob", list(DataType::Float32), false),
         Field::new("logz", list(DataType::Float32), false),
-        ids,
-        vals,
-    ]))
+    ];
+    match mode {
+        Mode::Topk => fields.extend([
+            Field::new("topk_ids", nested(DataType::UInt32), false),
+            Field::new("topk_logprob_q", nested(DataType::UInt8), false),
+            Field::new("tail_mass", list(DataType::Float32), false),
+        ]),
+        Mode::Sample => fields.extend([
+            Field::new("sample_ids", nested(DataType::UInt32), false),
+            Field::new("sample_counts", nested(DataType::UInt16), false),
+        ]),
+    }
+    Arc::new(Schema::new(fields))
 }
 
 fn check(cfg: &CacheConfig) -> Result<()> {
     let bad = |m: String| Err(Error::config(m));
     match cfg.mode {
-        Mode::Topk if !(1..=1024).contains(&cfg.k) => bad(format!("--k {} must be in 1..=1024", cfg.k)),
+        Mode::Topk if !(1..=1024).contains(&cfg.k) => {
+            bad(format!("--k {} must be in 1..=1024", cfg.k))
+        }
         Mode::Sample if !(1..=65535).contains(&cfg.draws) => {
             bad(format!("--draws {} must be in 1..=65535", cfg.draws))
         }
-        _ if !(cfg.temperature > 0.0 && cfg.temperature.is_finite()) => {
-            bad(format!("--temperature {} must be a positive number", cfg.temperature))
-        }
+        _ if !(cfg.temperature > 0.0 && cfg.temperature.is_finite()) => bad(format!(
+            "--temperature {} must be a positive number",
+            cfg.temperature
+        )),
         _ if cfg.batch_size == 0 || cfg.shard_rows == 0 => {
             bad("--batch-size and --shard-rows must be at least 1".into())
         }
@@ -155,8 +162,10 @@ fn check(cfg: &CacheConfig) -> Result<()> {
 struct Columns {
     seq_id: UInt64Builder,
     input_ids: ListBuilder<UInt32Builder>,
+    doc_starts: ListBuilder<UInt32Builder>,
     target: ListBuilder<Float32Builder>,
     logz: ListBuilder<Float32Builder>,
+    tail: ListBuilder<Float32Builder>,
     ids: ListBuilder<ListBuilder<UInt32Builder>>,
     q: ListBuilder<ListBuilder<UInt8Builder>>,
     counts: ListBuilder<ListBuilder<UInt16Builder>>,
@@ -172,14 +181,22 @@ impl Columns {
         Columns {
             seq_id: UInt64Builder::new(),
             input_ids: ListBuilder::new(UInt32Builder::new()).with_field(item(DataType::UInt32)),
+            doc_starts: ListBuilder::new(UInt32Builder::new()).with_field(item(DataType::UInt32)),
             target: ListBuilder::new(Float32Builder::new()).with_field(item(DataType::Float32)),
             logz: ListBuilder::new(Float32Builder::new()).with_field(item(DataType::Float32)),
-            ids: ListBuilder::new(ListBuilder::new(UInt32Builder::new()).with_field(item(DataType::UInt32)))
-                .with_field(l2(DataType::UInt32)),
-            q: ListBuilder::new(ListBuilder::new(UInt8Builder::new()).with_field(item(DataType::UInt8)))
-                .with_field(l2(DataType::UInt8)),
-            counts: ListBuilder::new(ListBuilder::new(UInt16Builder::new()).with_field(item(DataType::UInt16)))
-                .with_field(l2(DataType::UInt16)),
+            tail: ListBuilder::new(Float32Builder::new()).with_field(item(DataType::Float32)),
+            ids: ListBuilder::new(
+                ListBuilder::new(UInt32Builder::new()).with_field(item(DataType::UInt32)),
+            )
+            .with_field(l2(DataType::UInt32)),
+            q: ListBuilder::new(
+                ListBuilder::new(UInt8Builder::new()).with_field(item(DataType::UInt8)),
+            )
+            .with_field(l2(DataType::UInt8)),
+            counts: ListBuilder::new(
+                ListBuilder::new(UInt16Builder::new()).with_field(item(DataType::UInt16)),
+            )
+            .with_field(l2(DataType::UInt16)),
         }
     }
 
@@ -187,12 +204,16 @@ impl Columns {
         let mut cols: Vec<ArrayRef> = vec![
             Arc::new(self.seq_id.finish()),
             Arc::new(self.input_ids.finish()),
+            Arc::new(self.doc_starts.finish()),
             Arc::new(self.target.finish()),
             Arc::new(self.logz.finish()),
             Arc::new(self.ids.finish()),
         ];
         match mode {
-            Mode::Topk => cols.push(Arc::new(self.q.finish())),
+            Mode::Topk => {
+                cols.push(Arc::new(self.q.finish()));
+                cols.push(Arc::new(self.tail.finish()));
+            }
             Mode::Sample => cols.push(Arc::new(self.counts.finish())),
         }
         cols
@@ -200,18 +221,30 @@ impl Columns {
 }
 
 /// Encodes one row's logits into the builders.
-fn encode_row(cfg: &CacheConfig, seq_id: u64, row: &[u32], logits: &[f32], vocab: usize, c: &mut Columns) {
+fn encode_row(
+    cfg: &CacheConfig,
+    seq_id: u64,
+    row: &[u32],
+    starts: &[u32],
+    logits: &[f32],
+    vocab: usize,
+    c: &mut Columns,
+) {
     let len = row.len();
     c.seq_id.append_value(seq_id);
     c.input_ids.values().append_slice(row);
     c.input_ids.append(true);
+    c.doc_starts.values().append_slice(starts);
+    c.doc_starts.append(true);
     let (mut ids, mut q, mut counts) = (Vec::new(), Vec::new(), Vec::new());
     for t in 0..len {
         let (lz, lp) = codec::log_probs(&logits[t * vocab..(t + 1) * vocab], cfg.temperature);
         c.logz.values().append_value(lz);
-        c.target
-            .values()
-            .append_value(if t + 1 < len { lp[row[t + 1] as usize] } else { f32::NAN });
+        c.target.values().append_value(if t + 1 < len {
+            lp[row[t + 1] as usize]
+        } else {
+            f32::NAN
+        });
         ids.clear();
         q.clear();
         counts.clear();
@@ -220,6 +253,10 @@ fn encode_row(cfg: &CacheConfig, seq_id: u64, row: &[u32], logits: &[f32], vocab
                 codec::top_k(&lp, cfg.k, &mut ids, &mut q);
                 c.q.values().values().append_slice(&q);
                 c.q.values().append(true);
+                // Exact mass outside the top K (from the unquantised values), so decoding can
+                // renormalise the quantised ones and the student sees the true tail.
+                let inside: f64 = ids.iter().map(|&i| (lp[i as usize] as f64).exp()).sum();
+                c.tail.values().append_value((1.0 - inside).max(0.0) as f32);
             }
             Mode::Sample => {
                 let key = seq_id.wrapping_mul(1 << 20).wrapping_add(t as u64);
@@ -236,7 +273,10 @@ fn encode_row(cfg: &CacheConfig, seq_id: u64, row: &[u32], logits: &[f32], vocab
     c.logz.append(true);
     c.ids.append(true);
     match cfg.mode {
-        Mode::Topk => c.q.append(true),
+        Mode::Topk => {
+            c.q.append(true);
+            c.tail.append(true);
+        }
         Mode::Sample => c.counts.append(true),
     }
 }
@@ -274,7 +314,13 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
         .and_then(|g| g.get("general.name"))
         .and_then(|v| v.as_str())
         .map(str::to_string)
-        .unwrap_or_else(|| cfg.teacher.file_name().unwrap_or_default().to_string_lossy().into_owned());
+        .unwrap_or_else(|| {
+            cfg.teacher
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        });
     let meta = CacheMeta {
         teacher: teacher_name,
         teacher_sha256: teacher_sha.clone(),
@@ -302,16 +348,28 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
         ..cfg.clone()
     };
     let fingerprint = sha256_bytes(
-        serde_json::to_string(&(&fp_cfg, &meta)).expect("config serialises").as_bytes(),
+        serde_json::to_string(&(&fp_cfg, &meta))
+            .expect("config serialises")
+            .as_bytes(),
     );
-    if let OutState::UpToDate(m) = outdir::prepare::<CacheManifest>(&exec.out, &fingerprint, exec.overwrite, &splits.iter().map(String::as_str).collect::<Vec<_>>())? {
+    if let OutState::UpToDate(m) = outdir::prepare::<CacheManifest>(
+        &exec.out,
+        &fingerprint,
+        exec.overwrite,
+        &splits.iter().map(String::as_str).collect::<Vec<_>>(),
+    )? {
         return Ok(Outcome {
             manifest: *m,
             up_to_date: true,
             shards_reused: 0,
         });
     }
-    let teacher = backend::open(exec.backend, &loaded.config.clone(), &mut loaded.weights, &OptimConfig::default())?;
+    let teacher = backend::open(
+        exec.backend,
+        &loaded.config.clone(),
+        &mut loaded.weights,
+        &OptimConfig::default(),
+    )?;
     drop(loaded);
     let meta_json = serde_json::to_string(&meta).expect("meta serialises");
     let schema = schema(cfg.mode);
@@ -321,8 +379,10 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
     let (mut sequences, mut tokens, mut bytes) = (0u64, 0u64, 0u64);
     for split_name in &splits {
         let split = data.split(split_name)?;
-        let rows = split.rows();
-        let bar = exec.progress.bar(rows as u64, &format!("logits {split_name}"), "seqs");
+        let rows = cfg.limit.map_or(split.rows(), |l| l.min(split.rows()));
+        let bar = exec
+            .progress
+            .bar(rows as u64, &format!("logits {split_name}"), "seqs");
         let dir = exec.out.join(split_name);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
         let mut infos = Vec::new();
@@ -339,7 +399,10 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
             }
             let props = WriterProperties::builder()
                 .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("level 3")))
-                .set_key_value_metadata(Some(vec![KeyValue::new(META_KEY.into(), meta_json.clone())]))
+                .set_key_value_metadata(Some(vec![KeyValue::new(
+                    META_KEY.into(),
+                    meta_json.clone(),
+                )]))
                 .build();
             let file = AtomicFile::create(&path)?;
             let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props))
@@ -353,7 +416,15 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
                 let t1 = Instant::now();
                 for r in 0..nb {
                     let per = batch.len * vocab;
-                    encode_row(cfg, (b0 + r) as u64, batch.row(r), &logits.values[r * per..(r + 1) * per], vocab, &mut cols);
+                    encode_row(
+                        cfg,
+                        (b0 + r) as u64,
+                        batch.row(r),
+                        &batch.doc_starts[r],
+                        &logits.values[r * per..(r + 1) * per],
+                        vocab,
+                        &mut cols,
+                    );
                 }
                 teacher_s += (t1 - t0).as_secs_f64();
                 writer_s += t1.elapsed().as_secs_f64();
@@ -362,7 +433,8 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
             let t0 = Instant::now();
             let rb = RecordBatch::try_new(schema.clone(), cols.finish(cfg.mode))
                 .map_err(|e| Error::internal(format!("logits batch: {e}")))?;
-            w.write(&rb).map_err(|e| Error::internal(format!("writing {rel}: {e}")))?;
+            w.write(&rb)
+                .map_err(|e| Error::internal(format!("writing {rel}: {e}")))?;
             let file = w
                 .into_inner()
                 .map_err(|e| Error::internal(format!("closing {rel}: {e}")))?;

@@ -19,7 +19,10 @@ pub fn log_probs(logits: &[f32], t: f32) -> (f32, Vec<f32>) {
     let lz = m + s.ln();
     (
         lz as f32,
-        logits.iter().map(|&x| (x as f64 * inv - lz) as f32).collect(),
+        logits
+            .iter()
+            .map(|&x| (x as f64 * inv - lz) as f32)
+            .collect(),
     )
 }
 
@@ -35,7 +38,11 @@ pub fn dequantise(q: u8) -> f32 {
 pub fn top_k(logp: &[f32], k: usize, ids: &mut Vec<u32>, values: &mut Vec<u8>) {
     let mut idx: Vec<u32> = (0..logp.len() as u32).collect();
     let k = k.min(idx.len());
-    let cmp = |a: &u32, b: &u32| logp[*b as usize].total_cmp(&logp[*a as usize]).then(a.cmp(b));
+    let cmp = |a: &u32, b: &u32| {
+        logp[*b as usize]
+            .total_cmp(&logp[*a as usize])
+            .then(a.cmp(b))
+    };
     idx.select_nth_unstable_by(k.saturating_sub(1), cmp);
     let top = &mut idx[..k];
     top.sort_unstable_by(cmp);
@@ -89,7 +96,10 @@ mod tests {
             let lp = -(i as f32) * 0.0077;
             let back = dequantise(quantise(lp));
             if lp > -15.9 {
-                assert!((back - lp).abs() <= 0.5 / STEPS_PER_NAT + 1e-6, "{lp} {back}");
+                assert!(
+                    (back - lp).abs() <= 0.5 / STEPS_PER_NAT + 1e-6,
+                    "{lp} {back}"
+                );
             }
         }
     }

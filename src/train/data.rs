@@ -24,6 +24,13 @@ impl Split {
         self.doc_starts.len()
     }
 
+    /// Keeps the first `n` rows.
+    pub fn truncate(&mut self, n: usize) {
+        let n = n.min(self.rows());
+        self.tokens.truncate(n * self.seq_len);
+        self.doc_starts.truncate(n);
+    }
+
     /// Rows `start..start+n`, wrapping around the split (later epochs repeat the order).
     pub fn batch(&self, start: u64, n: usize) -> TokenBatch {
         let mut b = TokenBatch {

@@ -8,13 +8,18 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::data::{MixData, Split};
-use crate::backend::{self, Backend, BackendKind, LlamaConfig, LossSum, OptimConfig, weights};
+use crate::backend::{
+    self, Backend, BackendKind, DistillConfig, LlamaConfig, LossSum, OptimConfig, TeacherTargets,
+    weights,
+};
 use crate::core::atomic::write_atomic;
 use crate::core::fingerprint::{sha256_bytes, sha256_file};
 use crate::core::manifest::{read_json, write_json};
 use crate::core::outdir::{self, Fingerprinted, OutState};
 use crate::core::progress::Progress;
 use crate::error::{Error, IoContext, Result};
+use crate::logits::cache::Mode;
+use crate::logits::reader::{CachedSeq, LogitsCache};
 
 /// Everything that determines the trained weights (the fingerprint covers all of it).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -39,6 +44,10 @@ pub struct TrainConfig {
     pub checkpoint_every: u64,
     pub seed: u64,
     pub optim: OptimConfig,
+    /// A `logits cache` of this data's train split: train towards the teacher's distributions.
+    pub distill_from: Option<PathBuf>,
+    /// Share of the distillation term in the loss (the rest is next-token cross-entropy).
+    pub distill_weight: f32,
 }
 
 pub struct TrainExec {
@@ -204,6 +213,9 @@ fn check_config(cfg: &TrainConfig) -> Result<()> {
     if !(0.0..=1.0).contains(&cfg.min_lr_ratio) {
         return bad("--min-lr-ratio must be in [0, 1]");
     }
+    if !(0.0..=1.0).contains(&cfg.distill_weight) {
+        return bad("--distill-weight must be in [0, 1]");
+    }
     if cfg.eval_every == 0 || cfg.checkpoint_every == 0 {
         return bad("--eval-every and --checkpoint-every must be at least 1");
     }
@@ -251,6 +263,89 @@ fn initial_model(cfg: &TrainConfig, data: &MixData) -> Result<(LlamaConfig, back
         )));
     }
     Ok((model, w))
+}
+
+/// The cached teacher distributions a distillation run trains towards.
+struct Teacher {
+    seqs: Vec<CachedSeq>,
+    mode: Mode,
+    draws: usize,
+    cfg: DistillConfig,
+}
+
+impl Teacher {
+    fn open(path: &Path, data: &MixData, train: &mut Split, weight: f32) -> Result<(Self, String)> {
+        let cache = LogitsCache::open(path)?;
+        let meta = &cache.manifest.meta;
+        if meta.vocab_size != data.vocab_size()
+            || meta.tokenizer_sha256 != data.manifest.tokenizer.sha256
+        {
+            return Err(Error::input(format!(
+                "logits cache {} was made with another tokenizer (vocab {}, sha256 {}) than the data in {} ({}, vocab {})",
+                path.display(),
+                meta.vocab_size,
+                &meta.tokenizer_sha256[..12.min(meta.tokenizer_sha256.len())],
+                data.dir.display(),
+                data.manifest.tokenizer.path,
+                data.vocab_size()
+            )));
+        }
+        let seqs = cache.read_split("train")?;
+        cache.check_against(&seqs, train)?;
+        if seqs.is_empty() {
+            return Err(Error::input(format!(
+                "logits cache {} holds no train sequences",
+                path.display()
+            )));
+        }
+        // Train on the cached rows only (a cache may cover a prefix of the split).
+        train.truncate(seqs.len());
+        let t = Teacher {
+            mode: meta.mode,
+            draws: meta.draws.unwrap_or(1),
+            cfg: DistillConfig {
+                temperature: meta.temperature,
+                weight,
+            },
+            seqs,
+        };
+        Ok((t, cache.manifest.fingerprint.clone()))
+    }
+
+    fn targets(&self, start: u64, n: usize) -> TeacherTargets {
+        let rows: Vec<&CachedSeq> = (0..n as u64)
+            .map(|i| &self.seqs[((start + i) % self.seqs.len() as u64) as usize])
+            .collect();
+        let len = rows[0].input_ids.len();
+        let k = rows
+            .iter()
+            .flat_map(|r| r.ids.iter().map(Vec::len))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let mut t = TeacherTargets {
+            k,
+            ids: Vec::with_capacity(n * len * k),
+            probs: Vec::with_capacity(n * len * k),
+            tail: Vec::with_capacity(n * len),
+        };
+        for r in rows {
+            for pos in 0..len {
+                let sp = r.sparse(self.mode, self.draws, pos);
+                t.ids
+                    .extend(sp.ids.iter().copied().chain(std::iter::repeat(0)).take(k));
+                t.probs.extend(
+                    sp.probs
+                        .iter()
+                        .copied()
+                        .chain(std::iter::repeat(0.0))
+                        .take(k),
+                );
+                t.tail.push(sp.tail);
+            }
+        }
+        t
+    }
 }
 
 fn evaluate(b: &dyn Backend, split: Option<&Split>, cfg: &TrainConfig) -> Result<Option<f64>> {
@@ -373,7 +468,13 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
             resumed_from: None,
         });
     }
-    let train_split = data.split("train")?;
+    let mut train_split = data.split("train")?;
+    let teacher = cfg
+        .distill_from
+        .as_deref()
+        .map(|p| Teacher::open(p, &data, &mut train_split, cfg.distill_weight))
+        .transpose()?;
+    let teacher = teacher.map(|(t, _)| t);
     if train_split.rows() == 0 {
         return Err(Error::input(format!(
             "{}: the train split is empty",
@@ -441,7 +542,20 @@ pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
         let micro: Vec<_> = (0..cfg.grad_accum as u64)
             .map(|m| train_split.batch(step * per_step + m * cfg.batch_size as u64, cfg.batch_size))
             .collect();
-        let loss = b.train_step(&micro, lr)?;
+        let loss = match &teacher {
+            None => b.train_step(&micro, lr)?,
+            Some(t) => {
+                let paired: Vec<_> = micro
+                    .into_iter()
+                    .enumerate()
+                    .map(|(m, batch)| {
+                        let start = step * per_step + m as u64 * cfg.batch_size as u64;
+                        (batch, t.targets(start, cfg.batch_size))
+                    })
+                    .collect();
+                b.distill_step(&paired, &t.cfg, lr)?
+            }
+        };
         pending.add(loss);
         let n_tokens = per_step * train_split.seq_len as u64;
         tokens_seen += n_tokens;
@@ -516,6 +630,7 @@ fn cfg_without_paths(cfg: &TrainConfig) -> TrainConfig {
     TrainConfig {
         data: PathBuf::new(),
         init: None,
+        distill_from: None,
         ..cfg.clone()
     }
 }

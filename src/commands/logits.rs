@@ -1,0 +1,112 @@
+use crate::cli::logits::{CacheArgs, InspectArgs, LogitsCommand};
+use crate::core::progress::Progress;
+use crate::error::Result;
+use crate::logits::cache::{self, CacheConfig, CacheExec};
+use crate::logits::inspect::inspect;
+use crate::logits::reader::LogitsCache;
+use crate::train::data::MixData;
+
+pub fn run(cmd: LogitsCommand, quiet: bool) -> Result<()> {
+    match cmd {
+        LogitsCommand::Cache(a) => run_cache(a, quiet),
+        LogitsCommand::Inspect(a) => run_inspect(a),
+    }
+}
+
+fn run_cache(a: CacheArgs, quiet: bool) -> Result<()> {
+    let cfg = CacheConfig {
+        data: a.data,
+        teacher: a.teacher,
+        mode: a.mode,
+        k: a.k,
+        draws: a.draws,
+        temperature: a.temperature,
+        splits: a.splits,
+        batch_size: a.batch_size,
+        shard_rows: a.shard_rows,
+        seed: a.seed,
+        limit: a.limit,
+    };
+    let exec = CacheExec {
+        out: a.out,
+        backend: a.backend,
+        overwrite: a.overwrite,
+        progress: Progress::auto(quiet),
+    };
+    let o = cache::cache(&cfg, &exec)?;
+    let m = &o.manifest;
+    if o.up_to_date {
+        println!("{} is up to date", exec.out.display());
+        return Ok(());
+    }
+    let share = m.writer_seconds / (m.teacher_seconds + m.writer_seconds).max(1e-9);
+    println!(
+        "cached {} sequences ({} tokens) of {} in {}: {:.1} B/token; teacher {:.1} s, writer {:.1} s ({:.1} % of the run){}",
+        m.sequences,
+        super::thousands(m.tokens),
+        m.meta.teacher,
+        exec.out.display(),
+        m.bytes_per_token,
+        m.teacher_seconds,
+        m.writer_seconds,
+        100.0 * share,
+        if o.shards_reused > 0 {
+            format!("; {} shards kept from an earlier run", o.shards_reused)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+fn run_inspect(a: InspectArgs) -> Result<()> {
+    let c = LogitsCache::open(&a.cache)?;
+    if let Some(d) = &a.data {
+        let data = MixData::open(d)?;
+        for split in c.manifest.splits.keys() {
+            c.check_against(&c.read_split(split)?, &data.split(split)?)?;
+        }
+    }
+    let r = inspect(
+        &c,
+        &a.split,
+        a.teacher.as_deref().map(|t| (t, a.backend)),
+        a.positions,
+    )?;
+    if a.json {
+        println!("{}", serde_json::to_string(&r).expect("report serialises"));
+        return Ok(());
+    }
+    let opt = |v: Option<f64>, p: usize| v.map_or("-".to_string(), |v| format!("{v:.p$e}"));
+    println!(
+        "{}: {:?} (k {:?}, draws {:?}) at temperature {}",
+        a.cache.display(),
+        r.mode,
+        r.k,
+        r.draws,
+        r.temperature
+    );
+    println!(
+        "  {} sequences, {} tokens, {} bytes",
+        r.sequences, r.tokens, r.bytes
+    );
+    println!("  {:.1} B/token", r.bytes_per_token);
+    if r.positions_checked > 0 {
+        println!(
+            "  mean top-K mass {}",
+            r.mean_mass_covered
+                .map_or("-".into(), |v| format!("{v:.4}"))
+        );
+        println!(
+            "  KL over {} positions: quantisation {} nats, full vocabulary {} nats; max |log Z error| {}",
+            r.positions_checked,
+            opt(r.kl_quantisation, 2),
+            opt(r.kl_full, 2),
+            opt(r.max_abs_logz_error, 1)
+        );
+    }
+    if a.data.is_some() {
+        println!("  input_ids match the data");
+    }
+    Ok(())
+}
