@@ -13,6 +13,12 @@
 //! - [`pipeline`] runs steps declared in TOML: [`pipeline::spec`] (types, generated JSON Schema),
 //!   [`pipeline::validate`], [`pipeline::run`] (order, slices, merge), [`pipeline::state`]
 //!   (SQLite) and [`pipeline::schedule`] (cron).
+//! - [`backend`] runs a Llama-architecture model behind one `Backend` trait (burn ndarray on CPU,
+//!   burn cuda behind the `cuda` feature), loaded from GGUF ([`backend::gguf`]) or safetensors.
+//! - [`train`] trains on `mix build` outputs ([`train::lm`]: schedule, accumulation, exact-resume
+//!   checkpoints, `val_target`/`val_pretrain` evaluation, distillation from a logits cache).
+//! - [`logits`] caches a teacher's distributions ([`logits::codec`], [`logits::cache`]) and reads
+//!   them back with alignment checks ([`logits::reader`], [`logits::inspect`]).
 //! - [`plan`] turns the seed papers' scaling laws into recommendations, tables and plots.
 //! - [`source`] reads documents (Parquet/JSONL/CSV through DataFusion, plain-text directories).
 //! - [`sink`] writes sequences: Parquet shards, Megatron `.bin/.idx`; every file atomically.
