@@ -361,3 +361,31 @@ fn retype_first_tensor(bytes: &[u8], ty: u32) -> Vec<u8> {
     out[ty_at..ty_at + 4].copy_from_slice(&ty.to_le_bytes());
     out
 }
+
+#[test]
+fn every_supported_gguf_type_dequantises_as_gguf_py_does() {
+    let py = python("gguf, numpy");
+    let tmp = tempfile::tempdir().unwrap();
+    let script = crate::util::repo().join("tests/python/make_quant_gguf.py");
+    run_python(&py, &[script.as_os_str(), tmp.path().as_os_str()]);
+    let g = backend::gguf::Gguf::open(&tmp.path().join("quants.gguf")).unwrap();
+    for ty in ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1"] {
+        let t = g
+            .tensor(&ty.to_lowercase())
+            .unwrap_or_else(|| panic!("{ty} tensor"));
+        assert_eq!(t.shape(), [8, 64], "{ty}");
+        let ours = g.dequantize(t).unwrap();
+        let bytes = std::fs::read(tmp.path().join(format!("{ty}.f32"))).unwrap();
+        let theirs: Vec<f32> = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        assert_eq!(ours.len(), theirs.len(), "{ty}");
+        let worst = ours
+            .iter()
+            .zip(&theirs)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(worst <= 1e-7, "{ty}: differs from gguf-py by up to {worst}");
+    }
+}
