@@ -61,6 +61,65 @@ impl<B: AutodiffBackend> BurnBackend<B> {
             .expect("model is put back after every step")
     }
 
+    fn inputs<BB: burn::tensor::backend::Backend<Device = B::Device>>(
+        &self,
+        b: &TokenBatch,
+    ) -> Inputs<BB> {
+        Inputs::new(
+            &self.cfg,
+            &b.tokens,
+            b.batch,
+            b.len,
+            &b.doc_starts,
+            &self.device,
+        )
+    }
+
+    /// One optimizer step over micro-batches: each one's summed loss is divided by the predicted
+    /// tokens of the whole step before backward, so the step minimises the mean over all of them.
+    fn accumulated_step<T>(
+        &mut self,
+        micro: &[T],
+        batch_of: fn(&T) -> &TokenBatch,
+        lr: f64,
+        what: &str,
+        loss: impl Fn(&Self, &Llama<B>, &T) -> (Tensor<B, 1>, f64),
+    ) -> Result<LossSum> {
+        let total: f64 = micro
+            .iter()
+            .map(|m| {
+                batch_of(m)
+                    .targets()
+                    .1
+                    .iter()
+                    .map(|&w| w as f64)
+                    .sum::<f64>()
+            })
+            .sum();
+        let mut model = self.model.take().expect("model present");
+        let mut acc = GradientsAccumulator::<Llama<B>>::new();
+        let mut sum = LossSum::default();
+        for m in micro {
+            let (l, count) = loss(self, &model, m);
+            let value = to_vec(l.clone())[0] as f64;
+            let grads = GradientsParams::from_grads((l / total.max(1.0)).backward(), &model);
+            acc.accumulate(&model, grads);
+            sum.add(LossSum {
+                nll: value,
+                tokens: count as u64,
+            });
+        }
+        model = self.optim.step(lr, model, acc.grads());
+        self.model = Some(model);
+        if !sum.nll.is_finite() {
+            return Err(Error::Backend(format!(
+                "{what} loss became {} (learning rate {lr}): diverged",
+                sum.nll
+            )));
+        }
+        Ok(sum)
+    }
+
     fn targets<BB: burn::tensor::backend::Backend>(
         &self,
         batch: &TokenBatch,
@@ -98,14 +157,7 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
     fn forward_logits(&self, batch: &TokenBatch) -> Result<Logits> {
         batch.check(self.cfg.vocab_size)?;
         let model = self.model().valid();
-        let inp = Inputs::new(
-            &self.cfg,
-            &batch.tokens,
-            batch.batch,
-            batch.len,
-            &batch.doc_starts,
-            &self.device,
-        );
+        let inp = self.inputs(batch);
         let values = to_vec(model.forward(&self.cfg, &inp));
         Ok(Logits {
             values,
@@ -118,14 +170,7 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
     fn eval_loss(&self, batch: &TokenBatch) -> Result<LossSum> {
         batch.check(self.cfg.vocab_size)?;
         let model = self.model().valid();
-        let inp = Inputs::new(
-            &self.cfg,
-            &batch.tokens,
-            batch.batch,
-            batch.len,
-            &batch.doc_starts,
-            &self.device,
-        );
+        let inp = self.inputs(batch);
         let (targets, weights, count) = self.targets(batch, &self.device);
         let nll = to_vec(model.nll_sum(&self.cfg, &inp, targets, weights));
         Ok(LossSum {
@@ -138,43 +183,17 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
         for b in micro {
             b.check(self.cfg.vocab_size)?;
         }
-        // The step's loss is the mean over every predicted token of all micro-batches, so each
-        // micro-batch's sum is divided by the step's total before backward.
-        let total: f64 = micro
-            .iter()
-            .map(|b| b.targets().1.iter().map(|&w| w as f64).sum::<f64>())
-            .sum();
-        let mut model = self.model.take().expect("model present");
-        let mut acc = GradientsAccumulator::<Llama<B>>::new();
-        let mut sum = LossSum::default();
-        for b in micro {
-            let inp = Inputs::<B>::new(
-                &self.cfg,
-                &b.tokens,
-                b.batch,
-                b.len,
-                &b.doc_starts,
-                &self.device,
-            );
-            let (targets, weights, count) = self.targets::<B>(b, &self.device);
-            let nll = model.nll_sum(&self.cfg, &inp, targets, weights);
-            let loss = nll.clone() / total.max(1.0);
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            acc.accumulate(&model, grads);
-            sum.add(LossSum {
-                nll: to_vec(nll)[0] as f64,
-                tokens: count as u64,
-            });
-        }
-        model = self.optim.step(lr, model, acc.grads());
-        self.model = Some(model);
-        if !sum.nll.is_finite() {
-            return Err(Error::Backend(format!(
-                "training loss became {} (learning rate {lr}): diverged",
-                sum.nll
-            )));
-        }
-        Ok(sum)
+        self.accumulated_step(
+            micro,
+            |b| b,
+            lr,
+            "training",
+            |this, model, b| {
+                let inp = this.inputs::<B>(b);
+                let (targets, weights, count) = this.targets::<B>(b, &this.device);
+                (model.nll_sum(&this.cfg, &inp, targets, weights), count)
+            },
+        )
     }
 
     fn distill_step(
@@ -196,53 +215,31 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
                 )));
             }
         }
-        let total: f64 = micro
-            .iter()
-            .map(|(b, _)| b.targets().1.iter().map(|&w| w as f64).sum::<f64>())
-            .sum();
         let (w, temp) = (dc.weight as f64, dc.temperature as f64);
-        let mut model = self.model.take().expect("model present");
-        let mut acc = GradientsAccumulator::<Llama<B>>::new();
-        let mut sum = LossSum::default();
-        for (b, t) in micro {
-            let inp = Inputs::<B>::new(
-                &self.cfg,
-                &b.tokens,
-                b.batch,
-                b.len,
-                &b.doc_starts,
-                &self.device,
-            );
-            let (targets, weights, count) = self.targets::<B>(b, &self.device);
-            let shape = [b.batch, b.len, t.k];
-            let ids: Vec<i64> = t.ids.iter().map(|&i| i as i64).collect();
-            let ids = Tensor::<B, 3, Int>::from_data(TensorData::new(ids, shape), &self.device);
-            let probs =
-                Tensor::<B, 3>::from_data(TensorData::new(t.probs.clone(), shape), &self.device);
-            let tail = Tensor::<B, 2>::from_data(
-                TensorData::new(t.tail.clone(), [b.batch, b.len]),
-                &self.device,
-            );
-            let (kd, nll) =
-                model.distill_sums(&self.cfg, &inp, targets, weights, ids, probs, tail, temp);
-            let loss = kd * (w * temp * temp) + nll * (1.0 - w);
-            let value = to_vec(loss.clone())[0] as f64;
-            let grads = GradientsParams::from_grads((loss / total.max(1.0)).backward(), &model);
-            acc.accumulate(&model, grads);
-            sum.add(LossSum {
-                nll: value,
-                tokens: count as u64,
-            });
-        }
-        model = self.optim.step(lr, model, acc.grads());
-        self.model = Some(model);
-        if !sum.nll.is_finite() {
-            return Err(Error::Backend(format!(
-                "distillation loss became {} (learning rate {lr}): diverged",
-                sum.nll
-            )));
-        }
-        Ok(sum)
+        self.accumulated_step(
+            micro,
+            |m| &m.0,
+            lr,
+            "distillation",
+            |this, model, (b, t)| {
+                let inp = this.inputs::<B>(b);
+                let (targets, weights, count) = this.targets::<B>(b, &this.device);
+                let shape = [b.batch, b.len, t.k];
+                let ids: Vec<i64> = t.ids.iter().map(|&i| i as i64).collect();
+                let ids = Tensor::<B, 3, Int>::from_data(TensorData::new(ids, shape), &this.device);
+                let probs = Tensor::<B, 3>::from_data(
+                    TensorData::new(t.probs.clone(), shape),
+                    &this.device,
+                );
+                let tail = Tensor::<B, 2>::from_data(
+                    TensorData::new(t.tail.clone(), [b.batch, b.len]),
+                    &this.device,
+                );
+                let (kd, nll) =
+                    model.distill_sums(&this.cfg, &inp, targets, weights, ids, probs, tail, temp);
+                (kd * (w * temp * temp) + nll * (1.0 - w), count)
+            },
+        )
     }
 
     fn weights(&self) -> Weights {

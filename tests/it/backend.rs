@@ -197,6 +197,17 @@ pub fn teacher() -> PathBuf {
     PathBuf::from(p)
 }
 
+/// The teacher's tokenizer (from its GGUF metadata) as `dir/tokenizer.json`.
+pub fn teacher_tokenizer(dir: &Path) -> PathBuf {
+    let tok = dir.join("tokenizer.json");
+    ok(sluice()
+        .args(["model", "tokenizer"])
+        .arg(teacher())
+        .arg("--out")
+        .arg(&tok));
+    tok
+}
+
 /// English prose from the shipped pretraining sample (Washington, 1790).
 fn english(chars: usize) -> String {
     let line =
@@ -233,12 +244,7 @@ fn smollm2_matches_transformers_and_scores_english() {
     let model = teacher();
     let py = python("transformers, gguf, torch, tokenizers");
     let tmp = tempfile::tempdir().unwrap();
-    let tok = tmp.path().join("tokenizer.json");
-    ok(sluice()
-        .args(["model", "tokenizer"])
-        .arg(&model)
-        .arg("--out")
-        .arg(&tok));
+    let tok = teacher_tokenizer(tmp.path());
     let info: serde_json::Value =
         serde_json::from_slice(&ok(sluice().args(["model", "info", "--json"]).arg(&model)).stdout)
             .unwrap();

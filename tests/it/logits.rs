@@ -11,14 +11,10 @@ use crate::util::{fails, mix_build, ok, python, run_python, samples, sluice, tre
 
 /// `mix build` of the samples with the teacher's own tokenizer (32-token rows).
 fn smol_data(dir: &Path, seed: u64) -> PathBuf {
-    let tok = dir.join("tokenizer.json");
+    let mut tok = dir.join("tokenizer.json");
     if !tok.exists() {
         std::fs::create_dir_all(dir).unwrap();
-        ok(sluice()
-            .args(["model", "tokenizer"])
-            .arg(teacher())
-            .arg("--out")
-            .arg(&tok));
+        tok = crate::backend::teacher_tokenizer(dir);
     }
     let out = dir.join(format!("mix-{seed}"));
     let s = samples();

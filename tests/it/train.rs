@@ -177,12 +177,7 @@ fn finetunes_the_teacher_and_writes_weights_transformers_loads() {
     let model = teacher();
     let py = python("transformers, torch");
     let tmp = tempfile::tempdir().unwrap();
-    let tok = tmp.path().join("tokenizer.json");
-    ok(sluice()
-        .args(["model", "tokenizer"])
-        .arg(&model)
-        .arg("--out")
-        .arg(&tok));
+    let tok = crate::backend::teacher_tokenizer(tmp.path());
     // Data tokenized with the teacher's own tokenizer (49152 ids).
     let d = tmp.path().join("mix");
     mix(&d, Some(&tok));
