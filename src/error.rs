@@ -10,6 +10,8 @@ pub mod exit {
     pub const INPUT: i32 = 3;
     pub const IO: i32 = 4;
     pub const BACKEND: i32 = 5;
+    /// Another run holds the output directory: retry later.
+    pub const BUSY: i32 = 6;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,9 @@ pub enum Error {
     /// A compute backend failed or is missing.
     #[error("{0}")]
     Backend(String),
+    /// Another process is writing the same output directory; nothing was touched. Retryable.
+    #[error("{0}")]
+    Busy(String),
     /// A bug in sluice.
     #[error("internal error: {0}")]
     Internal(String),
@@ -61,6 +66,7 @@ impl Error {
             Error::Input(_) => exit::INPUT,
             Error::Io { .. } => exit::IO,
             Error::Backend(_) => exit::BACKEND,
+            Error::Busy(_) => exit::BUSY,
             Error::Internal(_) => exit::INTERNAL,
         }
     }
@@ -71,6 +77,7 @@ impl Error {
             Error::Input(_) => "input",
             Error::Io { .. } => "io",
             Error::Backend(_) => "backend",
+            Error::Busy(_) => "busy",
             Error::Internal(_) => "internal",
         }
     }

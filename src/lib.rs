@@ -17,19 +17,23 @@
 //!   burn cuda behind the `cuda` feature), loaded from GGUF ([`backend::gguf`]) or safetensors.
 //! - [`train`] trains on `mix build` outputs ([`train::lm`]: schedule, accumulation, exact-resume
 //!   checkpoints, `val_target`/`val_pretrain` evaluation, distillation from a logits cache).
-//! - [`logits`] caches a teacher's distributions ([`logits::codec`], [`logits::cache`]) and reads
-//!   them back with alignment checks ([`logits::reader`], [`logits::inspect`]).
+//! - [`logits`] caches a teacher's distributions ([`logits::codec`], [`logits::cache`]) and
+//!   reports on a cache ([`logits::inspect`]).
+//! - [`dataset`] owns the on-disk formats (mix sequences, logits caches) and their readers, and
+//!   the one Parquet shard writer every producer uses.
 //! - [`plan`] turns the seed papers' scaling laws into recommendations, tables and plots.
 //! - [`source`] reads documents (Parquet/JSONL/CSV through DataFusion, plain-text directories).
 //! - [`sink`] writes sequences: Parquet shards, Megatron `.bin/.idx`; every file atomically.
-//! - [`core`] holds what every command shares: keyed counter-based randomness, exact fractions,
-//!   atomic files, fingerprints, manifests, the output-directory protocol, progress.
+//! - [`core`] holds what every command shares: the [`core::job::Job`] shape and its runner (lock,
+//!   fingerprint, resume, manifest last), keyed counter-based randomness, exact fractions, atomic
+//!   files, fingerprints, manifests, the output-directory protocol, progress.
 //! - [`error`] classes every failure by who is at fault, each with its own exit code.
 
 pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod core;
+pub mod dataset;
 pub mod error;
 pub mod logits;
 pub mod mix;

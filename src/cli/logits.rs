@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use crate::backend::BackendKind;
-use crate::logits::cache::Mode;
+use crate::logits::cache::CacheOptions;
 
 #[derive(Debug, Subcommand)]
 pub enum LogitsCommand {
@@ -15,37 +15,8 @@ pub enum LogitsCommand {
 
 #[derive(Debug, Args)]
 pub struct CacheArgs {
-    /// A `mix build` output directory, tokenized with the teacher's tokenizer.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
-    /// Teacher weights (GGUF or safetensors).
-    #[arg(long, value_name = "FILE")]
-    pub teacher: PathBuf,
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub backend: BackendKind,
-    #[arg(long, value_enum, default_value = "topk")]
-    pub mode: Mode,
-    /// Ids kept per position (top-K mode).
-    #[arg(long, default_value_t = 64)]
-    pub k: usize,
-    /// Draws per position (sample mode).
-    #[arg(long, default_value_t = 50)]
-    pub draws: usize,
-    #[arg(long, default_value_t = 1.0)]
-    pub temperature: f32,
-    /// Splits to cache [default: every non-empty split].
-    #[arg(long, value_delimiter = ',')]
-    pub splits: Vec<String>,
-    /// Cache only the first N sequences of each split.
-    #[arg(long)]
-    pub limit: Option<usize>,
-    /// Sequences per teacher forward pass.
-    #[arg(long, default_value_t = 4)]
-    pub batch_size: usize,
-    #[arg(long, default_value_t = 1024)]
-    pub shard_rows: usize,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub options: CacheOptions,
     #[arg(long, value_name = "DIR", default_value = "sluice-out/logits")]
     pub out: PathBuf,
     #[arg(long)]

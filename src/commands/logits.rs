@@ -1,10 +1,11 @@
 use crate::cli::logits::{CacheArgs, InspectArgs, LogitsCommand};
+use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
+use crate::dataset::logits::LogitsCache;
+use crate::dataset::mix::MixData;
 use crate::error::Result;
-use crate::logits::cache::{self, CacheConfig, CacheExec};
+use crate::logits::cache::LogitsJob;
 use crate::logits::inspect::inspect;
-use crate::logits::reader::LogitsCache;
-use crate::train::data::MixData;
 
 pub fn run(cmd: LogitsCommand, quiet: bool) -> Result<()> {
     match cmd {
@@ -14,26 +15,8 @@ pub fn run(cmd: LogitsCommand, quiet: bool) -> Result<()> {
 }
 
 fn run_cache(a: CacheArgs, quiet: bool) -> Result<()> {
-    let cfg = CacheConfig {
-        data: a.data,
-        teacher: a.teacher,
-        mode: a.mode,
-        k: a.k,
-        draws: a.draws,
-        temperature: a.temperature,
-        splits: a.splits,
-        batch_size: a.batch_size,
-        shard_rows: a.shard_rows,
-        seed: a.seed,
-        limit: a.limit,
-    };
-    let exec = CacheExec {
-        out: a.out,
-        backend: a.backend,
-        overwrite: a.overwrite,
-        progress: Progress::auto(quiet),
-    };
-    let o = cache::cache(&cfg, &exec)?;
+    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet));
+    let o = run_job(&mut LogitsJob::new(a.options), &exec)?;
     let m = &o.manifest;
     if o.up_to_date {
         println!("{} is up to date", exec.out.display());
@@ -50,8 +33,8 @@ fn run_cache(a: CacheArgs, quiet: bool) -> Result<()> {
         m.teacher_seconds,
         m.writer_seconds,
         100.0 * share,
-        if o.shards_reused > 0 {
-            format!("; {} shards kept from an earlier run", o.shards_reused)
+        if o.resumed > 0 {
+            format!("; {} shards kept from an earlier run", o.resumed)
         } else {
             String::new()
         }

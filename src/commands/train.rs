@@ -1,49 +1,23 @@
-use crate::backend::OptimConfig;
 use crate::cli::train::LmArgs;
+use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
 use crate::error::Result;
-use crate::train::lm::{self, TrainConfig, TrainExec};
+use crate::train::lm::TrainJob;
 
 pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
-    let cfg = TrainConfig {
-        data: a.data,
-        init: a.init,
-        arch: a.arch,
-        steps: a.steps,
-        batch_size: a.batch_size,
-        grad_accum: a.grad_accum,
-        lr: a.lr,
-        min_lr_ratio: a.min_lr_ratio,
-        warmup: a.warmup,
-        eval_every: a.eval_every,
-        eval_sequences: a.eval_sequences,
-        checkpoint_every: a.checkpoint_every,
-        seed: a.seed,
-        optim: OptimConfig {
-            weight_decay: a.weight_decay,
-            ..OptimConfig::default()
-        },
-        distill_from: a.distill_from,
-        distill_weight: a.distill_weight,
-    };
-    let mut exec = TrainExec {
-        out: a.out,
-        backend: a.backend,
-        overwrite: a.overwrite,
-        progress: Progress::auto(quiet),
-        table: Box::new(std::io::stdout()),
-    };
-    let o = lm::train(&cfg, &mut exec)?;
+    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet));
+    let mut job = TrainJob::new(a.options, Box::new(std::io::stdout()));
+    let o = run_job(&mut job, &exec)?;
     let m = &o.manifest;
     if o.up_to_date {
         println!(
             "{} is up to date (fingerprint {})",
             exec.out.display(),
-            &m.fingerprint[..12]
+            &m.header.fingerprint[..12]
         );
     }
-    if let Some(s) = o.resumed_from {
-        eprintln!("resumed from the checkpoint at step {s}");
+    if o.resumed > 0 {
+        eprintln!("resumed from the checkpoint at step {}", o.resumed);
     }
     let last = m.evals.last();
     let first = m.evals.first();

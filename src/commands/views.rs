@@ -4,11 +4,10 @@ use std::time::Instant;
 
 use crate::cli::views::{ViewsCommand, ViewsGenArgs};
 use crate::commands::{samples_dir, thousands};
+use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
 use crate::error::{Error, Result};
-use crate::views::generate::{ExecConfig, ViewsConfig, ViewsManifest, run as generate};
-use crate::views::recipe::Recipe;
-use crate::views::source::Columns;
+use crate::views::generate::{ViewsConfig, ViewsGen, ViewsManifest};
 
 pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
     match cmd {
@@ -43,41 +42,19 @@ pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
     }
 }
 
-fn generate_views(args: ViewsGenArgs, quiet: bool) -> Result<()> {
+fn generate_views(mut args: ViewsGenArgs, quiet: bool) -> Result<()> {
     let start = Instant::now();
-    let input = match args.input {
-        Some(i) => i,
-        None => samples_dir()?.join("images"),
-    };
-    let cfg = ViewsConfig {
-        input,
-        columns: Columns {
-            image: args.image_column,
-            label: args.label_column,
-            id: args.id_column,
-        },
-        k: args.k,
-        recipe: Recipe::resolve(&args.recipe)?,
-        size: args.size,
-        seed: args.seed,
-        format: args.format,
-        quality: args.quality,
-        shard: args.shard,
-        of: args.of,
-        on_error: args.on_error,
-        max_pixels: args.max_pixels,
-        group_samples: args.group_samples,
-        shard_samples: args.shard_samples,
-    };
-    let exec = ExecConfig {
-        out: args.out.clone(),
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        overwrite: args.overwrite,
-        progress: Progress::auto(quiet || args.json),
-    };
-    let outcome = generate(&cfg, &exec)?;
+    if args.options.input.is_none() {
+        args.options.input = Some(samples_dir()?.join("images"));
+    }
+    let cfg = args.options.config(0, (args.shard, args.of))?;
+    let exec = Exec::new(
+        args.out.clone(),
+        args.overwrite,
+        args.threads,
+        Progress::auto(quiet || args.json),
+    );
+    let outcome = run_job(&mut ViewsGen::new(cfg.clone()), &exec)?;
     if args.json {
         println!(
             "{}",
@@ -88,8 +65,8 @@ fn generate_views(args: ViewsGenArgs, quiet: bool) -> Result<()> {
     }
     let note = if outcome.up_to_date {
         " (already complete: nothing to do)".to_string()
-    } else if outcome.resumed_shards > 0 {
-        format!(" (resumed: {} shards kept)", outcome.resumed_shards)
+    } else if outcome.resumed > 0 {
+        format!(" (resumed: {} shards kept)", outcome.resumed)
     } else {
         String::new()
     };

@@ -48,7 +48,11 @@ pub fn prepare<M: DeserializeOwned + Fingerprinted>(
     let manifest = out.join("manifest.json");
     let run_file = out.join(WORK).join("run.json");
     let ours = manifest.exists() || run_file.exists();
-    let empty = std::fs::read_dir(out).at("list", out)?.next().is_none();
+    // The run's own lock file does not make a directory non-empty.
+    let empty = std::fs::read_dir(out)
+        .at("list", out)?
+        .filter_map(|e| e.ok())
+        .all(|e| e.file_name() == crate::core::lock::LOCK_FILE);
     if manifest.exists() {
         // A finished output of the same fingerprint is up to date, with or without --overwrite.
         let m: Option<M> = read_json(&manifest).ok();

@@ -3,7 +3,7 @@
 //! (top-K or sampled) per position. Shards are atomic; a killed run resumes at the first missing one.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -11,134 +11,112 @@ use arrow::array::{
     ArrayRef, Float32Builder, ListBuilder, RecordBatch, UInt8Builder, UInt16Builder, UInt32Builder,
     UInt64Builder,
 };
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use arrow::datatypes::{DataType, Field};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::codec;
-use crate::backend::{self, BackendKind, OptimConfig, TokenBatch, weights};
-use crate::core::atomic::AtomicFile;
-use crate::core::fingerprint::{sha256_bytes, sha256_file};
-use crate::core::manifest::{ShardInfo, write_json};
-use crate::core::outdir::{self, Fingerprinted, OutState};
-use crate::core::progress::Progress;
+use crate::backend::{self, Backend, BackendKind, OptimConfig, TokenBatch, weights};
+use crate::core::job::{Ctx, Identity, Job};
+use crate::core::manifest::ShardInfo;
 use crate::core::rng::KeyedRng;
+use crate::dataset::logits::{
+    CONVENTION, CacheBody, CacheMeta, META_KEY, Mode, VALUE_ENCODING, schema,
+};
+use crate::dataset::mix::{MixData, Split};
+use crate::dataset::parquet::{Shards, zstd};
 use crate::error::{Error, Result};
-use crate::train::data::MixData;
 
-/// Parquet key-value metadata key holding [`CacheMeta`] as JSON.
-pub const META_KEY: &str = "sluice.logits";
-pub const CONVENTION: &str = "row position t predicts token t+1";
-pub const VALUE_ENCODING: &str = "u8 q = round(-logp * 16) clamped to 255; decode p = exp(-q / 16), \
-    rescaled so the K probabilities sum to 1 - tail_mass (exact, float32)";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    Topk,
-    Sample,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct CacheConfig {
+/// `logits cache`'s options, declared once (the CLI flattens them, a pipeline's `kind = "logits"`
+/// step holds them).
+#[derive(Clone, Debug, PartialEq, clap::Args, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CacheOptions {
+    /// Steps that must finish first (pipeline files only).
+    #[arg(skip)]
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// A `mix build` output directory, tokenized with the teacher's tokenizer.
+    #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
+    /// Teacher weights (GGUF or safetensors).
+    #[arg(long, value_name = "FILE")]
     pub teacher: PathBuf,
-    pub mode: Mode,
-    /// top-K: ids kept per position.
-    pub k: usize,
-    /// sampled: draws per position.
-    pub draws: usize,
-    pub temperature: f32,
-    /// Splits to cache (default: every non-empty split of the data).
-    pub splits: Vec<String>,
-    /// Sequences per teacher forward pass.
-    pub batch_size: usize,
-    pub shard_rows: usize,
-    pub seed: u64,
-    /// Cache only the first N sequences of each split.
-    pub limit: Option<usize>,
-}
-
-/// What every shard's metadata and the manifest record about the cache.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct CacheMeta {
-    pub teacher: String,
-    pub teacher_sha256: String,
-    pub tokenizer_sha256: String,
-    pub data_fingerprint: String,
-    pub vocab_size: usize,
-    pub seq_len: usize,
-    pub mode: Mode,
-    pub k: Option<usize>,
-    pub draws: Option<usize>,
-    pub temperature: f32,
-    pub seed: u64,
-    pub value_encoding: String,
-    pub convention: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct CacheManifest {
-    pub sluice_version: String,
-    pub fingerprint: String,
-    pub meta: CacheMeta,
-    pub splits: BTreeMap<String, Vec<ShardInfo>>,
-    pub sequences: u64,
-    pub tokens: u64,
-    pub bytes: u64,
-    pub bytes_per_token: f64,
-    /// Seconds spent in the teacher's forward pass and in encoding + writing (this run only).
-    pub teacher_seconds: f64,
-    pub writer_seconds: f64,
-}
-
-impl Fingerprinted for CacheManifest {
-    fn fingerprint(&self) -> &str {
-        &self.fingerprint
-    }
-}
-
-pub struct CacheExec {
-    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = BackendKind::Cpu)]
+    #[serde(default = "cpu")]
     pub backend: BackendKind,
-    pub overwrite: bool,
-    pub progress: Progress,
+    #[arg(long, value_enum, default_value_t = Mode::Topk)]
+    #[serde(default = "topk")]
+    pub mode: Mode,
+    /// Ids kept per position (top-K mode).
+    #[arg(long, default_value_t = k())]
+    #[serde(default = "k")]
+    pub k: usize,
+    /// Draws per position (sample mode).
+    #[arg(long, default_value_t = draws())]
+    #[serde(default = "draws")]
+    pub draws: usize,
+    /// Softmax temperature of the cached distributions.
+    #[arg(long, default_value_t = 1.0)]
+    #[serde(default = "unit")]
+    pub temperature: f32,
+    /// Splits to cache [default: every non-empty split of the data].
+    #[arg(long, value_delimiter = ',')]
+    #[serde(default)]
+    pub splits: Vec<String>,
+    /// Cache only the first N sequences of each split.
+    #[arg(long)]
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// Sequences per teacher forward pass.
+    #[arg(long, default_value_t = batch())]
+    #[serde(default = "batch")]
+    pub batch_size: usize,
+    /// Sequences per Parquet shard.
+    #[arg(long, default_value_t = shard_rows())]
+    #[serde(default = "shard_rows")]
+    pub shard_rows: usize,
+    /// Seed of the sampled mode's draws [default: 0; in a pipeline, the pipeline's seed].
+    #[arg(long)]
+    #[serde(default)]
+    pub seed: Option<u64>,
 }
 
-pub struct Outcome {
-    pub manifest: CacheManifest,
-    pub up_to_date: bool,
-    pub shards_reused: usize,
+fn cpu() -> BackendKind {
+    BackendKind::Cpu
+}
+fn topk() -> Mode {
+    Mode::Topk
+}
+fn k() -> usize {
+    64
+}
+fn draws() -> usize {
+    50
+}
+fn unit() -> f32 {
+    1.0
+}
+fn batch() -> usize {
+    4
+}
+fn shard_rows() -> usize {
+    1024
 }
 
-pub fn schema(mode: Mode) -> SchemaRef {
-    let list = |t: DataType| DataType::List(Arc::new(Field::new("item", t, false)));
-    let nested = |t: DataType| list(list(t));
-    let mut fields = vec![
-        Field::new("seq_id", DataType::UInt64, false),
-        Field::new("input_ids", list(DataType::UInt32), false),
-        Field::new("doc_starts", list(DataType::UInt32), false),
-        Field::new("target_logprob", list(DataType::Float32), false),
-        Field::new("logz", list(DataType::Float32), false),
-    ];
-    match mode {
-        Mode::Topk => fields.extend([
-            Field::new("topk_ids", nested(DataType::UInt32), false),
-            Field::new("topk_logprob_q", nested(DataType::UInt8), false),
-            Field::new("tail_mass", list(DataType::Float32), false),
-        ]),
-        Mode::Sample => fields.extend([
-            Field::new("sample_ids", nested(DataType::UInt32), false),
-            Field::new("sample_counts", nested(DataType::UInt16), false),
-        ]),
+impl CacheOptions {
+    /// Every path-valued option, with its JSON pointer below the step.
+    pub fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        vec![
+            ("/data".to_string(), &mut self.data),
+            ("/teacher".to_string(), &mut self.teacher),
+        ]
     }
-    Arc::new(Schema::new(fields))
 }
 
-fn check(cfg: &CacheConfig) -> Result<()> {
+fn check(cfg: &CacheOptions) -> Result<()> {
     let bad = |m: String| Err(Error::config(m));
     match cfg.mode {
         Mode::Topk if !(1..=1024).contains(&cfg.k) => {
@@ -222,7 +200,7 @@ impl Columns {
 
 /// Encodes one row's logits into the builders.
 fn encode_row(
-    cfg: &CacheConfig,
+    cfg: &CacheOptions,
     seq_id: u64,
     row: &[u32],
     starts: &[u32],
@@ -260,7 +238,7 @@ fn encode_row(
             }
             Mode::Sample => {
                 let key = seq_id.wrapping_mul(1 << 20).wrapping_add(t as u64);
-                let rng = KeyedRng::new(cfg.seed, key, "logits-sample");
+                let rng = KeyedRng::new(cfg.seed.unwrap_or(0), key, "logits-sample");
                 codec::sample(&lp, cfg.draws, &rng, &mut ids, &mut counts);
                 c.counts.values().values().append_slice(&counts);
                 c.counts.values().append(true);
@@ -281,11 +259,120 @@ fn encode_row(
     }
 }
 
-pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
-    check(cfg)?;
-    let data = MixData::open(&cfg.data)?;
-    let teacher_sha = sha256_file(&cfg.teacher)?;
-    let mut loaded = weights::load(&cfg.teacher)?;
+/// `logits cache` as a [`Job`]: the data and teacher are opened when its identity is taken.
+pub struct LogitsJob {
+    cfg: CacheOptions,
+    opened: Option<Opened>,
+}
+
+struct Opened {
+    data: MixData,
+    loaded: weights::Loaded,
+    meta: CacheMeta,
+    splits: Vec<String>,
+}
+
+impl LogitsJob {
+    pub fn new(cfg: CacheOptions) -> Self {
+        LogitsJob { cfg, opened: None }
+    }
+}
+
+impl Job for LogitsJob {
+    type Body = CacheBody;
+
+    fn command(&self) -> &'static str {
+        "logits cache"
+    }
+
+    fn outputs(&self) -> Vec<String> {
+        match &self.opened {
+            Some(o) => o.splits.clone(),
+            None => self.cfg.splits.clone(),
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        check(&self.cfg)
+    }
+
+    fn identity(&mut self, id: &mut Identity) -> Result<()> {
+        let cfg = &self.cfg;
+        let data = MixData::open(&cfg.data)?;
+        id.input_file("data", &cfg.data.join("manifest.json"))?;
+        let teacher_sha = id.input_file("teacher", &cfg.teacher)?;
+        let loaded = weights::load(&cfg.teacher)?;
+        let o = open(cfg, data, loaded, teacher_sha)?;
+        let fp_cfg = CacheOptions {
+            depends_on: Vec::new(),
+            data: PathBuf::new(),
+            teacher: PathBuf::new(),
+            splits: o.splits.clone(),
+            // Batching and the backend change neither the values nor the files.
+            batch_size: 0,
+            backend: BackendKind::Cpu,
+            seed: Some(cfg.seed.unwrap_or(0)),
+            ..cfg.clone()
+        };
+        id.add("config", &fp_cfg)?;
+        id.add("meta", &o.meta)?;
+        self.opened = Some(o);
+        Ok(())
+    }
+
+    fn execute(&mut self, ctx: &mut Ctx) -> Result<CacheBody> {
+        let mut o = self
+            .opened
+            .take()
+            .ok_or_else(|| Error::internal("logits cache executed before its identity"))?;
+        let teacher = backend::open(
+            self.cfg.backend,
+            &o.loaded.config.clone(),
+            &mut o.loaded.weights,
+            &OptimConfig::default(),
+        )?;
+        drop(o.loaded);
+        let mut run = CacheRun {
+            cfg: &self.cfg,
+            teacher: teacher.as_ref(),
+            vocab: o.meta.vocab_size,
+            meta_json: serde_json::to_string(&o.meta)
+                .map_err(|e| Error::internal(e.to_string()))?,
+            teacher_s: 0.0,
+            writer_s: 0.0,
+            reused: 0,
+        };
+        let mut shards = BTreeMap::new();
+        let (mut sequences, mut tokens, mut bytes) = (0u64, 0u64, 0u64);
+        for name in &o.splits {
+            let split = o.data.split(name)?;
+            let infos = run.split(ctx, &split)?;
+            sequences += infos.iter().map(|i| i.rows).sum::<u64>();
+            tokens += infos.iter().map(|i| i.rows).sum::<u64>() * split.seq_len as u64;
+            bytes += infos.iter().map(|i| i.bytes).sum::<u64>();
+            shards.insert(name.clone(), infos);
+        }
+        ctx.resumed(run.reused);
+        Ok(CacheBody {
+            meta: o.meta,
+            splits: shards,
+            sequences,
+            tokens,
+            bytes,
+            bytes_per_token: bytes as f64 / tokens.max(1) as f64,
+            teacher_seconds: run.teacher_s,
+            writer_seconds: run.writer_s,
+        })
+    }
+}
+
+/// Check the teacher against the data and describe the cache it will make.
+fn open(
+    cfg: &CacheOptions,
+    data: MixData,
+    loaded: weights::Loaded,
+    teacher_sha256: String,
+) -> Result<Opened> {
     let vocab = data.vocab_size();
     if loaded.config.vocab_size != vocab {
         return Err(Error::input(format!(
@@ -308,7 +395,7 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
     } else {
         cfg.splits.clone()
     };
-    let teacher_name = loaded
+    let teacher = loaded
         .gguf
         .as_ref()
         .and_then(|g| g.get("general.name"))
@@ -322,154 +409,114 @@ pub fn cache(cfg: &CacheConfig, exec: &CacheExec) -> Result<Outcome> {
                 .into_owned()
         });
     let meta = CacheMeta {
-        teacher: teacher_name,
-        teacher_sha256: teacher_sha.clone(),
+        teacher,
+        teacher_sha256,
         tokenizer_sha256: data.manifest.tokenizer.sha256.clone(),
-        data_fingerprint: data.manifest.fingerprint.clone(),
+        data_fingerprint: data.manifest.header.fingerprint.clone(),
         vocab_size: vocab,
         seq_len: data.seq_len()?,
         mode: cfg.mode,
         k: (cfg.mode == Mode::Topk).then_some(cfg.k),
         draws: (cfg.mode == Mode::Sample).then_some(cfg.draws),
         temperature: cfg.temperature,
-        seed: cfg.seed,
+        seed: cfg.seed.unwrap_or(0),
         value_encoding: match cfg.mode {
             Mode::Topk => VALUE_ENCODING.into(),
             Mode::Sample => "counts of N draws with replacement; p = count / N".into(),
         },
         convention: CONVENTION.into(),
     };
-    let fp_cfg = CacheConfig {
-        data: PathBuf::new(),
-        teacher: PathBuf::new(),
-        splits: splits.clone(),
-        // Batching changes neither the values nor the files.
-        batch_size: 0,
-        ..cfg.clone()
-    };
-    let fingerprint = sha256_bytes(
-        serde_json::to_string(&(&fp_cfg, &meta))
-            .expect("config serialises")
-            .as_bytes(),
-    );
-    if let OutState::UpToDate(m) = outdir::prepare::<CacheManifest>(
-        &exec.out,
-        &fingerprint,
-        exec.overwrite,
-        &splits.iter().map(String::as_str).collect::<Vec<_>>(),
-    )? {
-        return Ok(Outcome {
-            manifest: *m,
-            up_to_date: true,
-            shards_reused: 0,
-        });
-    }
-    let teacher = backend::open(
-        exec.backend,
-        &loaded.config.clone(),
-        &mut loaded.weights,
-        &OptimConfig::default(),
-    )?;
-    drop(loaded);
-    let meta_json = serde_json::to_string(&meta).expect("meta serialises");
-    let schema = schema(cfg.mode);
-    let (mut teacher_s, mut writer_s) = (0f64, 0f64);
-    let mut reused = 0;
-    let mut shards = BTreeMap::new();
-    let (mut sequences, mut tokens, mut bytes) = (0u64, 0u64, 0u64);
-    for split_name in &splits {
-        let split = data.split(split_name)?;
-        let rows = cfg.limit.map_or(split.rows(), |l| l.min(split.rows()));
-        let bar = exec
-            .progress
-            .bar(rows as u64, &format!("logits {split_name}"), "seqs");
-        let dir = exec.out.join(split_name);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
-        let mut infos = Vec::new();
-        for (shard, start) in (0..rows).step_by(cfg.shard_rows).enumerate() {
-            let n = cfg.shard_rows.min(rows - start);
-            let rel = format!("{split_name}/part-{shard:05}.parquet");
-            let path = exec.out.join(&rel);
-            bar.set_position(start as u64);
-            if path.exists() {
-                // Renamed into place whole by an earlier run of this fingerprint.
-                reused += 1;
-                infos.push(ShardInfo::of(&exec.out, &rel, n as u64)?);
-                continue;
-            }
-            let props = WriterProperties::builder()
-                .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("level 3")))
-                .set_key_value_metadata(Some(vec![KeyValue::new(
-                    META_KEY.into(),
-                    meta_json.clone(),
-                )]))
-                .build();
-            let file = AtomicFile::create(&path)?;
-            let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props))
-                .map_err(|e| Error::internal(format!("parquet writer for {rel}: {e}")))?;
-            let mut cols = Columns::new();
-            for b0 in (start..start + n).step_by(cfg.batch_size) {
-                let nb = cfg.batch_size.min(start + n - b0);
-                let batch: TokenBatch = split.batch(b0 as u64, nb);
-                let t0 = Instant::now();
-                let logits = teacher.forward_logits(&batch)?;
-                let t1 = Instant::now();
-                for r in 0..nb {
-                    let per = batch.len * vocab;
-                    encode_row(
-                        cfg,
-                        (b0 + r) as u64,
-                        batch.row(r),
-                        &batch.doc_starts[r],
-                        &logits.values[r * per..(r + 1) * per],
-                        vocab,
-                        &mut cols,
-                    );
-                }
-                teacher_s += (t1 - t0).as_secs_f64();
-                writer_s += t1.elapsed().as_secs_f64();
-                bar.set_position((b0 + nb) as u64);
-            }
-            let t0 = Instant::now();
-            let rb = RecordBatch::try_new(schema.clone(), cols.finish(cfg.mode))
-                .map_err(|e| Error::internal(format!("logits batch: {e}")))?;
-            w.write(&rb)
-                .map_err(|e| Error::internal(format!("writing {rel}: {e}")))?;
-            let file = w
-                .into_inner()
-                .map_err(|e| Error::internal(format!("closing {rel}: {e}")))?;
-            file.commit()?;
-            writer_s += t0.elapsed().as_secs_f64();
-            infos.push(ShardInfo::of(&exec.out, &rel, n as u64)?);
-        }
-        bar.finish_and_clear();
-        sequences += rows as u64;
-        tokens += (rows * split.seq_len) as u64;
-        bytes += infos.iter().map(|i| i.bytes).sum::<u64>();
-        shards.insert(split_name.clone(), infos);
-    }
-    let manifest = CacheManifest {
-        sluice_version: env!("CARGO_PKG_VERSION").into(),
-        fingerprint,
+    Ok(Opened {
+        data,
+        loaded,
         meta,
-        splits: shards,
-        sequences,
-        tokens,
-        bytes,
-        bytes_per_token: bytes as f64 / tokens.max(1) as f64,
-        teacher_seconds: teacher_s,
-        writer_seconds: writer_s,
-    };
-    write_json(&exec.out.join("manifest.json"), &manifest)?;
-    let _ = std::fs::remove_dir_all(exec.out.join(outdir::WORK));
-    Ok(Outcome {
-        manifest,
-        up_to_date: false,
-        shards_reused: reused,
+        splits,
     })
 }
 
-/// Where a cache lies and what it holds.
-pub fn manifest_path(dir: &Path) -> PathBuf {
-    dir.join("manifest.json")
+/// The teacher at work over the splits, with its timings.
+struct CacheRun<'a> {
+    cfg: &'a CacheOptions,
+    teacher: &'a dyn Backend,
+    vocab: usize,
+    meta_json: String,
+    teacher_s: f64,
+    writer_s: f64,
+    reused: u64,
+}
+
+impl CacheRun<'_> {
+    fn props(&self) -> WriterProperties {
+        zstd(3)
+            .set_key_value_metadata(Some(vec![KeyValue::new(
+                META_KEY.into(),
+                self.meta_json.clone(),
+            )]))
+            .build()
+    }
+
+    /// One split's shards: those an earlier run finished are kept, the rest computed.
+    fn split(&mut self, ctx: &Ctx, split: &Split) -> Result<Vec<ShardInfo>> {
+        let cfg = self.cfg;
+        let rows = cfg.limit.map_or(split.rows(), |l| l.min(split.rows()));
+        let bar = ctx
+            .exec
+            .progress
+            .bar(rows as u64, &format!("logits {}", split.name), "seqs");
+        let shards = Shards::new(ctx.out, &split.name, schema(cfg.mode), self.props())?;
+        let mut infos = Vec::new();
+        for (shard, start) in (0..rows).step_by(cfg.shard_rows).enumerate() {
+            let n = cfg.shard_rows.min(rows - start);
+            bar.set_position(start as u64);
+            if shards.finished(shard) {
+                self.reused += 1;
+                infos.push(shards.info(shard, n as u64)?);
+                continue;
+            }
+            let batch = self.encode(split, start, n, &bar)?;
+            let t0 = Instant::now();
+            let mut w = shards.create(shard)?;
+            w.write(&batch)?;
+            infos.push(w.finish()?);
+            self.writer_s += t0.elapsed().as_secs_f64();
+        }
+        bar.finish_and_clear();
+        Ok(infos)
+    }
+
+    /// Rows `start..start+n` through the teacher, encoded into one record batch.
+    fn encode(
+        &mut self,
+        split: &Split,
+        start: usize,
+        n: usize,
+        bar: &indicatif::ProgressBar,
+    ) -> Result<RecordBatch> {
+        let (cfg, vocab) = (self.cfg, self.vocab);
+        let mut cols = Columns::new();
+        for b0 in (start..start + n).step_by(cfg.batch_size) {
+            let nb = cfg.batch_size.min(start + n - b0);
+            let batch: TokenBatch = split.batch(b0 as u64, nb);
+            let t0 = Instant::now();
+            let logits = self.teacher.forward_logits(&batch)?;
+            let t1 = Instant::now();
+            for r in 0..nb {
+                let per = batch.len * vocab;
+                encode_row(
+                    cfg,
+                    (b0 + r) as u64,
+                    batch.row(r),
+                    &batch.doc_starts[r],
+                    &logits.values[r * per..(r + 1) * per],
+                    vocab,
+                    &mut cols,
+                );
+            }
+            self.teacher_s += (t1 - t0).as_secs_f64();
+            self.writer_s += t1.elapsed().as_secs_f64();
+            bar.set_position((b0 + nb) as u64);
+        }
+        RecordBatch::try_new(schema(cfg.mode), cols.finish(cfg.mode))
+            .map_err(|e| Error::internal(format!("logits batch: {e}")))
+    }
 }

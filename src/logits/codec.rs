@@ -8,8 +8,7 @@
 
 use crate::core::rng::KeyedRng;
 
-/// Quantisation steps per nat of the top-K log-probabilities.
-pub const STEPS_PER_NAT: f32 = 16.0;
+pub use crate::dataset::logits::{STEPS_PER_NAT, Sparse, dequantise, quantise};
 
 /// Log-probabilities at temperature `t` of one position, with log Z of `logits / t`.
 pub fn log_probs(logits: &[f32], t: f32) -> (f32, Vec<f32>) {
@@ -24,14 +23,6 @@ pub fn log_probs(logits: &[f32], t: f32) -> (f32, Vec<f32>) {
             .map(|&x| (x as f64 * inv - lz) as f32)
             .collect(),
     )
-}
-
-pub fn quantise(logp: f32) -> u8 {
-    (-logp * STEPS_PER_NAT).round().clamp(0.0, 255.0) as u8
-}
-
-pub fn dequantise(q: u8) -> f32 {
-    -(q as f32) / STEPS_PER_NAT
 }
 
 /// The `k` most likely ids (ties broken by the smaller id) and their quantised log-probabilities.
@@ -75,15 +66,6 @@ pub fn sample(logp: &[f32], n: usize, rng: &KeyedRng, ids: &mut Vec<u32>, counts
             counts.push(1);
         }
     }
-}
-
-/// A decoded sparse teacher distribution for one position.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Sparse {
-    pub ids: Vec<u32>,
-    pub probs: Vec<f32>,
-    /// Probability outside `ids` (top-K: from log Z; sampled: 0).
-    pub tail: f32,
 }
 
 #[cfg(test)]

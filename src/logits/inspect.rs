@@ -3,11 +3,10 @@
 
 use serde::Serialize;
 
-use super::cache::Mode;
 use super::codec::log_probs;
-use super::reader::LogitsCache;
 use crate::backend::{self, BackendKind, OptimConfig, TokenBatch, weights};
 use crate::core::fingerprint::sha256_file;
+use crate::dataset::logits::{LogitsCache, Mode};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Serialize)]

@@ -18,26 +18,18 @@ use serde::{Deserialize, Serialize};
 use super::schedule::Schedule;
 use super::spill::{SequenceStream, SpillInfo, SpillReader, SpillWriter};
 use super::tokenize::{self, Encoder, Engine, TokenizerInfo};
-use crate::core::fingerprint::sha256_bytes;
+use crate::core::fingerprint::sha256_file;
 use crate::core::fraction::Fraction;
+use crate::core::job::{Ctx, Identity, Job};
 use crate::core::manifest::{InputFingerprint, ShardInfo, read_json, write_json};
-use crate::core::outdir::{self, OutState, WORK};
 use crate::core::progress::Progress;
 use crate::core::rng::{content_key, draw, unit};
+use crate::dataset::mix::{MixBody, ScheduleReport, SourceCounts, SplitReport};
 use crate::error::{Error, IoContext, Result};
 use crate::sink::SequenceSink;
 use crate::sink::megatron::MegatronFiles;
 use crate::sink::parquet::ParquetShards;
 use crate::source::{DocBatch, FileSource, Source, SourceSpec};
-
-const OUTPUTS: [&str; 6] = [
-    "train",
-    "val_target",
-    "val_pretrain",
-    "megatron",
-    "manifest.json",
-    WORK,
-];
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
@@ -68,219 +60,104 @@ pub struct MixConfig {
     pub shard_rows: u64,
 }
 
-#[derive(Clone, Debug)]
-pub struct ExecConfig {
-    pub out: PathBuf,
-    pub threads: usize,
-    /// Memory for shuffle buckets, bytes.
-    pub shuffle_mem: u64,
-    pub overwrite: bool,
-    pub progress: Progress,
-}
-
-/// Per-source counts from phase 1.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct SourceCounts {
-    pub files: u64,
-    pub bytes: u64,
-    pub records: u64,
-    pub skipped: BTreeMap<String, u64>,
-    pub train_documents: u64,
-    pub val_documents: u64,
-    /// Unique train tokens (one epoch), end-of-document tokens included.
-    pub train_tokens: u64,
-    pub val_tokens: u64,
-}
-
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 struct Phase1 {
     sources: BTreeMap<String, SourceCounts>,
     spills: BTreeMap<String, SpillInfo>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct SourceInSplit {
-    pub sequences: u64,
-    pub tokens: u64,
-    /// Documents that begin inside this split (a document repeated over epochs counts each time).
-    pub documents: u64,
+/// `mix build` as a [`Job`]: the sources and tokenizer are opened when its identity is taken.
+pub struct MixBuild {
+    cfg: MixConfig,
+    /// Memory for shuffle buckets, bytes.
+    shuffle_mem: u64,
+    opened: Option<Opened>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct SplitReport {
-    pub sequences: u64,
-    pub tokens: u64,
-    pub by_source: BTreeMap<String, SourceInSplit>,
-    /// Tokens left over at the end of a stream, fewer than one sequence.
-    pub dropped_tail_tokens: u64,
-    pub files: Vec<ShardInfo>,
+struct Opened {
+    p: Fraction,
+    target: FileSource,
+    pretrain: Option<FileSource>,
+    encoder: Box<dyn Encoder>,
+    tok_info: TokenizerInfo,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct ScheduleReport {
-    pub inject: String,
-    pub inject_exact: String,
-    pub target_sequences: u64,
-    pub pretrain_sequences: u64,
-    pub total_sequences: u64,
-    pub achieved_fraction: f64,
-    /// max over prefixes n of |pretrain(n) - p*n|, in sequences.
-    pub max_prefix_deviation: f64,
-    /// Pretraining train tokens never used (pretraining data does not repeat).
-    pub pretrain_unused_tokens: u64,
-}
-
-/// `manifest.json`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct MixManifest {
-    pub sluice_version: String,
-    pub command: String,
-    pub fingerprint: String,
-    pub config: serde_json::Value,
-    pub tokenizer: TokenizerInfo,
-    pub inputs: BTreeMap<String, Vec<InputFingerprint>>,
-    pub sources: BTreeMap<String, SourceCounts>,
-    pub schedule: ScheduleReport,
-    pub splits: BTreeMap<String, SplitReport>,
-}
-
-impl outdir::Fingerprinted for MixManifest {
-    fn fingerprint(&self) -> &str {
-        &self.fingerprint
-    }
-}
-
-/// What happened.
-pub struct Outcome {
-    pub manifest: MixManifest,
-    /// The output was already complete; nothing was done.
-    pub up_to_date: bool,
-    /// Shards found finished from an earlier run and kept.
-    pub resumed: bool,
-}
-
-pub fn run(cfg: &MixConfig, exec: &ExecConfig) -> Result<Outcome> {
-    let p = validate(cfg)?;
-    let out = &exec.out;
-    let work = out.join(WORK);
-    let target = FileSource::open(cfg.target.clone(), &work.join("scratch"))?;
-    let pretrain = cfg
-        .pretrain
-        .clone()
-        .map(|s| FileSource::open(s, &work.join("scratch")))
-        .transpose()?;
-    let (encoder, tok_info) =
-        tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
-
-    let (fingerprint, inputs, config_json) =
-        fingerprint_of(cfg, &target, pretrain.as_ref(), &tok_info)?;
-
-    let created = match outdir::prepare(out, &fingerprint, exec.overwrite, &OUTPUTS)? {
-        OutState::UpToDate(manifest) => {
-            return Ok(Outcome {
-                manifest: *manifest,
-                up_to_date: true,
-                resumed: false,
-            });
-        }
-        OutState::Ready { created } => created,
-    };
-    let result = build(
-        cfg,
-        exec,
-        p,
-        &target,
-        pretrain.as_ref(),
-        encoder.as_ref(),
-        &tok_info,
-        &fingerprint,
-        inputs,
-        config_json,
-    );
-    if let Err(e) = &result
-        && e.wrote_nothing
-    {
-        // Nothing was written for the user: leave no trace.
-        let _ = std::fs::remove_dir_all(&work);
-        if created {
-            let _ = std::fs::remove_dir(out);
-        }
-    }
-    result.map_err(|e| e.error)
-}
-
-/// The fingerprint of a build: version, config, every input file's sha256, the tokenizer's.
-fn fingerprint_of(
-    cfg: &MixConfig,
-    target: &FileSource,
-    pretrain: Option<&FileSource>,
-    tok_info: &TokenizerInfo,
-) -> Result<(
-    String,
-    BTreeMap<String, Vec<InputFingerprint>>,
-    serde_json::Value,
-)> {
-    let mut inputs = BTreeMap::new();
-    for src in std::iter::once(target).chain(pretrain) {
-        let fps = src
-            .files()
-            .iter()
-            .map(|f| {
-                Ok(InputFingerprint {
-                    path: f.path.display().to_string(),
-                    bytes: f.bytes,
-                    sha256: crate::core::fingerprint::sha256_file(&f.path)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        inputs.insert(src.spec().name.clone(), fps);
-    }
-    let config_json = serde_json::to_value(cfg).map_err(|e| Error::internal(e.to_string()))?;
-    let fingerprint = sha256_bytes(
-        serde_json::to_string(&serde_json::json!({
-            "version": env!("CARGO_PKG_VERSION"),
-            "config": config_json,
-            "inputs": inputs,
-            "tokenizer": tok_info.sha256,
-        }))
-        .map_err(|e| Error::internal(e.to_string()))?
-        .as_bytes(),
-    );
-    Ok((fingerprint, inputs, config_json))
-}
-
-/// The fingerprint `run` would give this configuration now, without building anything (a slice of
-/// a sharded pipeline checks that the build it waits for is of its own configuration).
-pub fn fingerprint(cfg: &MixConfig) -> Result<String> {
-    let scratch = std::env::temp_dir();
-    let target = FileSource::open(cfg.target.clone(), &scratch)?;
-    let pretrain = cfg
-        .pretrain
-        .clone()
-        .map(|s| FileSource::open(s, &scratch))
-        .transpose()?;
-    let (_, tok_info) = tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
-    Ok(fingerprint_of(cfg, &target, pretrain.as_ref(), &tok_info)?.0)
-}
-
-struct BuildError {
-    error: Error,
-    wrote_nothing: bool,
-}
-
-impl From<Error> for BuildError {
-    fn from(error: Error) -> Self {
-        BuildError {
-            error,
-            wrote_nothing: false,
+impl MixBuild {
+    pub fn new(cfg: MixConfig, shuffle_mem: u64) -> Self {
+        MixBuild {
+            cfg,
+            shuffle_mem,
+            opened: None,
         }
     }
 }
 
-fn before_output(error: Error) -> BuildError {
-    BuildError {
-        error,
-        wrote_nothing: true,
+impl Job for MixBuild {
+    type Body = MixBody;
+
+    fn command(&self) -> &'static str {
+        "mix build"
+    }
+
+    fn outputs(&self) -> Vec<String> {
+        ["train", "val_target", "val_pretrain", "megatron"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    fn validate(&self) -> Result<()> {
+        validate(&self.cfg).map(|_| ())
+    }
+
+    /// Version, config, every input file's sha256, the tokenizer's.
+    fn identity(&mut self, id: &mut Identity) -> Result<()> {
+        let cfg = &self.cfg;
+        let scratch = std::env::temp_dir();
+        let target = FileSource::open(cfg.target.clone(), &scratch)?;
+        let pretrain = cfg
+            .pretrain
+            .clone()
+            .map(|s| FileSource::open(s, &scratch))
+            .transpose()?;
+        let (encoder, tok_info) =
+            tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
+        for src in std::iter::once(&target).chain(pretrain.as_ref()) {
+            for f in src.files() {
+                id.input(
+                    &src.spec().name,
+                    InputFingerprint {
+                        path: f.path.display().to_string(),
+                        bytes: f.bytes,
+                        sha256: sha256_file(&f.path)?,
+                    },
+                );
+            }
+        }
+        id.add("config", cfg)?;
+        id.add("tokenizer", &tok_info.sha256)?;
+        self.opened = Some(Opened {
+            p: validate(cfg)?,
+            target,
+            pretrain,
+            encoder,
+            tok_info,
+        });
+        Ok(())
+    }
+
+    fn execute(&mut self, ctx: &mut Ctx) -> Result<MixBody> {
+        let o = self
+            .opened
+            .as_mut()
+            .ok_or_else(|| Error::internal("mix build executed before its identity"))?;
+        let scratch = ctx.work().join("scratch");
+        o.target.set_scratch(&scratch);
+        if let Some(p) = o.pretrain.as_mut() {
+            p.set_scratch(&scratch);
+        }
+        let phase1 = load_or_tokenize(&self.cfg, self.shuffle_mem, o, ctx)?;
+        let supply = Supply::check(&self.cfg, o.p, &phase1)?;
+        build(&self.cfg, o, ctx, &phase1, &supply)
     }
 }
 
@@ -322,143 +199,93 @@ fn validate(cfg: &MixConfig) -> Result<Fraction> {
     Ok(p)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Phase 1 as an earlier run of this fingerprint finished it, or run now.
+fn load_or_tokenize(
+    cfg: &MixConfig,
+    shuffle_mem: u64,
+    o: &Opened,
+    ctx: &mut Ctx,
+) -> Result<Phase1> {
+    let spill_dir = ctx.work().join("spill");
+    let phase1_file = ctx.work().join("phase1.json");
+    if phase1_file.exists()
+        && let Ok(p1) = read_json::<Phase1>(&phase1_file)
+    {
+        ctx.resumed(1);
+        return Ok(p1);
+    }
+    let _ = std::fs::remove_dir_all(&spill_dir);
+    std::fs::create_dir_all(&spill_dir).at("create", &spill_dir)?;
+    let p1 = phase1(cfg, shuffle_mem, ctx, o, &spill_dir)?;
+    write_json(&phase1_file, &p1)?;
+    Ok(p1)
+}
+
+/// The injection schedule, once the pretraining data is known to supply it.
+struct Supply {
+    schedule: Schedule,
+    target_tokens: u64,
+    pretrain_tokens: u64,
+}
+
+impl Supply {
+    fn check(cfg: &MixConfig, p: Fraction, phase1: &Phase1) -> Result<Supply> {
+        let seq_len = cfg.seq_len as u64;
+        let tokens = |name: &str| phase1.spills.get(name).map_or(0, |s| s.tokens);
+        let target_tokens = tokens("target-train");
+        let n_target = target_tokens / seq_len;
+        if n_target == 0 {
+            return Err(Error::input(format!(
+                "the target data gives {target_tokens} train tokens over {} epoch(s), fewer than one sequence of --seq-len {}",
+                cfg.epochs, cfg.seq_len
+            )));
+        }
+        let schedule = Schedule::new(p, n_target);
+        let pre_tokens = tokens("pretrain-train");
+        if schedule.pretrain * seq_len > pre_tokens {
+            return Err(Error::input(format!(
+                "--inject {} needs {} pretraining tokens ({} sequences of {} beside {} target sequences), but the pretraining \
+                 sources give {} train tokens ({} sequences); pretraining data is never repeated: add pretraining data or lower --inject",
+                cfg.inject,
+                schedule.pretrain * seq_len,
+                schedule.pretrain,
+                seq_len,
+                n_target,
+                pre_tokens,
+                pre_tokens / seq_len
+            )));
+        }
+        Ok(Supply {
+            schedule,
+            target_tokens,
+            pretrain_tokens: pre_tokens,
+        })
+    }
+}
+
+/// Phase 2: the train split in schedule order, then the validation splits.
 fn build(
     cfg: &MixConfig,
-    exec: &ExecConfig,
-    p: Fraction,
-    target: &FileSource,
-    pretrain: Option<&FileSource>,
-    encoder: &dyn Encoder,
-    tok_info: &TokenizerInfo,
-    fingerprint: &str,
-    inputs: BTreeMap<String, Vec<InputFingerprint>>,
-    config_json: serde_json::Value,
-) -> Result<Outcome, BuildError> {
-    let out = &exec.out;
-    let work = out.join(WORK);
-    let spill_dir = work.join("spill");
-    let phase1_file = work.join("phase1.json");
-    let seq_len = cfg.seq_len as u64;
-
-    let mut resumed = false;
-    let phase1 = match read_json::<Phase1>(&phase1_file) {
-        Ok(p1) if phase1_file.exists() => {
-            resumed = true;
-            p1
-        }
-        _ => {
-            let _ = std::fs::remove_dir_all(&spill_dir);
-            std::fs::create_dir_all(&spill_dir)
-                .at("create", &spill_dir)
-                .map_err(before_output)?;
-            let p1 = phase1(
-                cfg,
-                exec,
-                target,
-                pretrain,
-                encoder,
-                tok_info.eos_id,
-                &spill_dir,
-            )
-            .map_err(before_output)?;
-            write_json(&phase1_file, &p1).map_err(before_output)?;
-            p1
-        }
-    };
-
-    let spill = |name: &str| phase1.spills.get(name).cloned().unwrap_or_default();
-    let target_tokens = spill("target-train").tokens;
-    let n_target = target_tokens / seq_len;
-    if n_target == 0 {
-        return Err(before_output(Error::input(format!(
-            "the target data gives {target_tokens} train tokens over {} epoch(s), fewer than one sequence of --seq-len {}",
-            cfg.epochs, cfg.seq_len
-        ))));
-    }
-    let schedule = Schedule::new(p, n_target);
-    let pre_tokens = spill("pretrain-train").tokens;
-    if schedule.pretrain * seq_len > pre_tokens {
-        return Err(before_output(Error::input(format!(
-            "--inject {} needs {} pretraining tokens ({} sequences of {} beside {} target sequences), but the pretraining \
-             sources give {} train tokens ({} sequences); pretraining data is never repeated: add pretraining data or lower --inject",
-            cfg.inject,
-            schedule.pretrain * seq_len,
-            schedule.pretrain,
-            seq_len,
-            n_target,
-            pre_tokens,
-            pre_tokens / seq_len
-        ))));
-    }
-
-    // Phase 2.
-    let sinks = |split: &str| -> Result<Vec<Box<dyn SequenceSink>>> {
-        let rows = if cfg.shard_rows > 0 {
-            cfg.shard_rows
-        } else {
-            ((1u64 << 24) / seq_len).max(1)
-        };
-        cfg.formats
-            .iter()
-            .map(|f| -> Result<Box<dyn SequenceSink>> {
-                Ok(match f {
-                    OutputFormat::Parquet => Box::new(ParquetShards::create(out, split, rows)?),
-                    OutputFormat::Megatron => {
-                        Box::new(MegatronFiles::create(out, split, tok_info.vocab_size)?)
-                    }
-                })
-            })
-            .collect()
-    };
+    o: &Opened,
+    ctx: &mut Ctx,
+    phase1: &Phase1,
+    supply: &Supply,
+) -> Result<MixBody> {
+    let out = ctx.out;
     let resumed_shards =
         out.join("train").join("part-00000.parquet").exists() || out.join("megatron").exists();
-    resumed |= resumed_shards;
-    let stream = |name: &str| {
-        SequenceStream::new(
-            SpillReader::open(&spill_dir, name, &spill(name)),
-            seq_len as usize,
-        )
+    ctx.resumed(resumed_shards as u64);
+    let streams = Streams {
+        cfg,
+        vocab: o.tok_info.vocab_size,
+        out,
+        spill_dir: ctx.work().join("spill"),
+        phase1,
     };
-    let bar = exec.progress.bar(schedule.total, "train", "sequences");
-
-    let mut train = SplitReport::default();
-    let mut train_sinks = sinks("train")?;
-    let mut tgt = stream("target-train");
-    let mut pre = stream("pretrain-train");
-    let mut max_dev = 0f64;
-    let mut n_pre = 0u64;
-    for i in 0..schedule.total {
-        let from_pre = schedule.is_pretrain(i);
-        let (s, name) = if from_pre {
-            (&mut pre, "pretrain")
-        } else {
-            (&mut tgt, "target")
-        };
-        let seq = s
-            .next_seq()?
-            .ok_or_else(|| Error::internal(format!("{name} sequences ran out at {i}")))?;
-        for sink in train_sinks.iter_mut() {
-            sink.write(&seq, name)?;
-        }
-        count(&mut train, name, &seq);
-        n_pre += from_pre as u64;
-        max_dev = max_dev.max((n_pre as f64 - p.as_f64() * (i + 1) as f64).abs());
-        if i % 256 == 0 {
-            bar.set_position(i);
-        }
-    }
-    bar.finish_and_clear();
-    train.dropped_tail_tokens = target_tokens - n_target * seq_len;
-    train.files = train_sinks
-        .into_iter()
-        .map(|s| s.finish())
-        .collect::<Result<Vec<_>>>()?
-        .concat();
-
+    let (train, max_dev) = write_train(&streams, o.p, supply, ctx.exec.progress)?;
     let mut splits = BTreeMap::new();
     splits.insert("train".to_string(), train);
-    let val_splits: &[(&str, &str, &str)] = if pretrain.is_some() {
+    let val_splits: &[(&str, &str, &str)] = if o.pretrain.is_some() {
         &[
             ("val_target", "target-val", "target"),
             ("val_pretrain", "pretrain-val", "pretrain"),
@@ -467,86 +294,226 @@ fn build(
         &[("val_target", "target-val", "target")]
     };
     for &(split, spill_name, source) in val_splits {
-        let mut rep = SplitReport::default();
-        let mut ss = sinks(split)?;
-        let mut st = stream(spill_name);
-        while let Some(seq) = st.next_seq()? {
-            for sink in ss.iter_mut() {
-                sink.write(&seq, source)?;
-            }
-            count(&mut rep, source, &seq);
-        }
-        rep.dropped_tail_tokens = st.pending_tokens() as u64;
-        rep.files = ss
-            .into_iter()
-            .map(|s| s.finish())
-            .collect::<Result<Vec<_>>>()?
-            .concat();
-        splits.insert(split.to_string(), rep);
+        splits.insert(
+            split.to_string(),
+            write_val(&streams, split, spill_name, source)?,
+        );
     }
-
-    let manifest = MixManifest {
-        sluice_version: env!("CARGO_PKG_VERSION").to_string(),
-        command: "mix build".to_string(),
-        fingerprint: fingerprint.to_string(),
-        config: config_json,
-        tokenizer: tok_info.clone(),
-        inputs,
+    let (s, seq_len) = (&supply.schedule, cfg.seq_len as u64);
+    Ok(MixBody {
+        config: serde_json::to_value(cfg).map_err(|e| Error::internal(e.to_string()))?,
+        tokenizer: o.tok_info.clone(),
         sources: phase1.sources.clone(),
         schedule: ScheduleReport {
             inject: cfg.inject.clone(),
-            inject_exact: p.to_string(),
-            target_sequences: schedule.target,
-            pretrain_sequences: schedule.pretrain,
-            total_sequences: schedule.total,
-            achieved_fraction: schedule.pretrain as f64 / schedule.total as f64,
+            inject_exact: o.p.to_string(),
+            target_sequences: s.target,
+            pretrain_sequences: s.pretrain,
+            total_sequences: s.total,
+            achieved_fraction: s.pretrain as f64 / s.total as f64,
             max_prefix_deviation: max_dev,
-            pretrain_unused_tokens: pre_tokens - schedule.pretrain * seq_len,
+            pretrain_unused_tokens: supply.pretrain_tokens - s.pretrain * seq_len,
         },
         splits,
-    };
-    write_json(&out.join("manifest.json"), &manifest)?;
-    let _ = std::fs::remove_dir_all(&work);
-    Ok(Outcome {
-        manifest,
-        up_to_date: false,
-        resumed,
     })
 }
 
-fn count(rep: &mut SplitReport, source: &str, seq: &super::pack::Sequence) {
-    rep.sequences += 1;
-    rep.tokens += seq.tokens.len() as u64;
-    let s = rep.by_source.entry(source.to_string()).or_default();
-    s.sequences += 1;
-    s.tokens += seq.tokens.len() as u64;
-    s.documents += seq.doc_starts.len() as u64;
+/// Phase 1's spills and where phase 2 writes.
+struct Streams<'a> {
+    cfg: &'a MixConfig,
+    vocab: u32,
+    out: &'a Path,
+    spill_dir: PathBuf,
+    phase1: &'a Phase1,
+}
+
+impl Streams<'_> {
+    fn stream(&self, name: &str) -> SequenceStream {
+        let info = self.phase1.spills.get(name).cloned().unwrap_or_default();
+        SequenceStream::new(
+            SpillReader::open(&self.spill_dir, name, &info),
+            self.cfg.seq_len as usize,
+        )
+    }
+
+    fn sinks(&self, split: &str) -> Result<Vec<Box<dyn SequenceSink>>> {
+        let rows = if self.cfg.shard_rows > 0 {
+            self.cfg.shard_rows
+        } else {
+            ((1u64 << 24) / self.cfg.seq_len as u64).max(1)
+        };
+        self.cfg
+            .formats
+            .iter()
+            .map(|f| -> Result<Box<dyn SequenceSink>> {
+                Ok(match f {
+                    OutputFormat::Parquet => {
+                        Box::new(ParquetShards::create(self.out, split, rows)?)
+                    }
+                    OutputFormat::Megatron => {
+                        Box::new(MegatronFiles::create(self.out, split, self.vocab)?)
+                    }
+                })
+            })
+            .collect()
+    }
+}
+
+fn finish_sinks(sinks: Vec<Box<dyn SequenceSink>>) -> Result<Vec<ShardInfo>> {
+    Ok(sinks
+        .into_iter()
+        .map(|s| s.finish())
+        .collect::<Result<Vec<_>>>()?
+        .concat())
+}
+
+/// The train split: sequence i from pretraining data exactly when the schedule says so.
+fn write_train(
+    s: &Streams,
+    p: Fraction,
+    supply: &Supply,
+    progress: Progress,
+) -> Result<(SplitReport, f64)> {
+    let schedule = &supply.schedule;
+    let bar = progress.bar(schedule.total, "train", "sequences");
+    let mut train = SplitReport::default();
+    let mut sinks = s.sinks("train")?;
+    let (mut tgt, mut pre) = (s.stream("target-train"), s.stream("pretrain-train"));
+    let (mut max_dev, mut n_pre) = (0f64, 0u64);
+    for i in 0..schedule.total {
+        let from_pre = schedule.is_pretrain(i);
+        let (st, name) = if from_pre {
+            (&mut pre, "pretrain")
+        } else {
+            (&mut tgt, "target")
+        };
+        let seq = st
+            .next_seq()?
+            .ok_or_else(|| Error::internal(format!("{name} sequences ran out at {i}")))?;
+        for sink in sinks.iter_mut() {
+            sink.write(&seq, name)?;
+        }
+        train.count(name, &seq);
+        n_pre += from_pre as u64;
+        max_dev = max_dev.max((n_pre as f64 - p.as_f64() * (i + 1) as f64).abs());
+        if i % 256 == 0 {
+            bar.set_position(i);
+        }
+    }
+    bar.finish_and_clear();
+    train.dropped_tail_tokens = supply.target_tokens - schedule.target * s.cfg.seq_len as u64;
+    train.files = finish_sinks(sinks)?;
+    Ok((train, max_dev))
+}
+
+/// A validation split: its documents' sequences in their keyed order.
+fn write_val(s: &Streams, split: &str, spill_name: &str, source: &str) -> Result<SplitReport> {
+    let mut rep = SplitReport::default();
+    let mut sinks = s.sinks(split)?;
+    let mut st = s.stream(spill_name);
+    while let Some(seq) = st.next_seq()? {
+        for sink in sinks.iter_mut() {
+            sink.write(&seq, source)?;
+        }
+        rep.count(source, &seq);
+    }
+    rep.dropped_tail_tokens = st.pending_tokens() as u64;
+    rep.files = finish_sinks(sinks)?;
+    Ok(rep)
 }
 
 /// Tokenize both sources into spills.
 fn phase1(
     cfg: &MixConfig,
-    exec: &ExecConfig,
-    target: &FileSource,
-    pretrain: Option<&FileSource>,
-    encoder: &dyn Encoder,
-    eos: Option<u32>,
+    shuffle_mem: u64,
+    ctx: &Ctx,
+    o: &Opened,
     spill_dir: &Path,
 ) -> Result<Phase1> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(exec.threads.max(1))
-        .build()
-        .map_err(|e| Error::internal(format!("start thread pool: {e}")))?;
-    let total_bytes: u64 = std::iter::once(target)
-        .chain(pretrain)
-        .flat_map(|s| s.files())
+    let pool = ctx.pool()?;
+    let sources: Vec<(&FileSource, &str, u32)> = std::iter::once((&o.target, "target", cfg.epochs))
+        .chain(o.pretrain.as_ref().map(|s| (s, "pretrain", 1)))
+        .collect();
+    let total_bytes: u64 = sources
+        .iter()
+        .flat_map(|s| s.0.files())
         .map(|f| f.bytes)
         .sum();
-    let bar = exec.progress.bar(total_bytes, "tokenize", "bytes");
+    let bar = ctx.exec.progress.bar(total_bytes, "tokenize", "bytes");
     let mut p1 = Phase1::default();
-    for (src, role, epochs) in
-        std::iter::once((target, "target", cfg.epochs)).chain(pretrain.map(|s| (s, "pretrain", 1)))
-    {
+    for (src, role, epochs) in sources {
+        let mut spills = SourceSpills::create(cfg, shuffle_mem, src, role, epochs, spill_dir)?;
+        let mut counts = SourceCounts {
+            files: src.files().len() as u64,
+            bytes: src.files().iter().map(|f| f.bytes).sum(),
+            ..Default::default()
+        };
+        let mut seq_no = 0u64;
+        let handle = |batch: DocBatch| -> Result<()> {
+            let encoded: Vec<(u64, Vec<u32>)> = pool.install(|| {
+                batch
+                    .docs
+                    .par_iter()
+                    .map(|d| {
+                        let mut ids = Vec::with_capacity(d.len() / 3 + 1);
+                        if !d.is_empty() {
+                            o.encoder.encode(d, &mut ids)?;
+                            ids.extend(o.tok_info.eos_id);
+                        }
+                        Ok((content_key(d.as_bytes()), ids))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            for (key, ids) in encoded {
+                if ids.is_empty() {
+                    *counts.skipped.entry("empty".into()).or_default() += 1;
+                    continue;
+                }
+                spills.write(cfg, key, seq_no, &ids, &mut counts)?;
+                seq_no += 1;
+            }
+            bar.inc(batch.input_bytes);
+            bar.set_message(format!("{role}: {seq_no} docs"));
+            Ok(())
+        };
+        let stats = scan_pipelined(src, handle)?;
+        counts.records = stats.records;
+        for (k, v) in stats.skipped {
+            *counts.skipped.entry(k).or_default() += v;
+        }
+        if counts.train_documents + counts.val_documents == 0 {
+            return Err(Error::input(format!(
+                "source `{role}` has no documents ({} files, {} records read, skipped: {:?})",
+                counts.files, counts.records, counts.skipped
+            )));
+        }
+        p1.spills
+            .insert(format!("{role}-train"), spills.train.finish()?);
+        p1.spills
+            .insert(format!("{role}-val"), spills.val.finish()?);
+        p1.sources.insert(role.to_string(), counts);
+    }
+    bar.finish_and_clear();
+    Ok(p1)
+}
+
+/// One source's shuffle buckets: its train documents once per epoch, its validation documents.
+struct SourceSpills {
+    train: SpillWriter,
+    val: SpillWriter,
+    orders: Vec<String>,
+    val_order: String,
+}
+
+impl SourceSpills {
+    fn create(
+        cfg: &MixConfig,
+        shuffle_mem: u64,
+        src: &FileSource,
+        role: &str,
+        epochs: u32,
+        spill_dir: &Path,
+    ) -> Result<Self> {
         let est: u64 = src
             .files()
             .iter()
@@ -559,103 +526,80 @@ fn phase1(
             })
             .sum();
         // Each of the two streams read at once in phase 2 holds a bucket and its parsed copy.
-        let budget = (exec.shuffle_mem / 4).max(1 << 20);
+        let budget = (shuffle_mem / 4).max(1 << 20);
         // Open files stay few: past 512 buckets a bucket grows beyond the budget instead.
         let buckets = |bytes: u64| {
             bytes
                 .div_ceil(budget)
                 .clamp(1, (512 / epochs as u64).max(1)) as u32
         };
-        let mut train = SpillWriter::create(
+        let train = SpillWriter::create(
             spill_dir,
             &format!("{role}-train"),
             buckets(est * epochs as u64),
             epochs,
         )?;
         let val_est = (est as f64 * cfg.val_frac * 1.2) as u64;
-        let mut val = SpillWriter::create(spill_dir, &format!("{role}-val"), buckets(val_est), 1)?;
-        let orders: Vec<String> = (0..epochs).map(|e| format!("order/{role}/{e}")).collect();
-        let val_order = format!("order/{role}/val");
-        let mut counts = SourceCounts {
-            files: src.files().len() as u64,
-            bytes: src.files().iter().map(|f| f.bytes).sum(),
-            ..Default::default()
-        };
-        let mut seq_no = 0u64;
-        let mut handle = |batch: DocBatch| -> Result<()> {
-            let encoded: Vec<(u64, Vec<u32>)> = pool.install(|| {
-                batch
-                    .docs
-                    .par_iter()
-                    .map(|d| {
-                        let mut ids = Vec::with_capacity(d.len() / 3 + 1);
-                        if !d.is_empty() {
-                            encoder.encode(d, &mut ids)?;
-                            ids.extend(eos);
-                        }
-                        Ok((content_key(d.as_bytes()), ids))
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })?;
-            for (key, ids) in encoded {
-                if ids.is_empty() {
-                    *counts.skipped.entry("empty".into()).or_default() += 1;
-                    continue;
-                }
-                let n = ids.len() as u64;
-                if cfg.val_frac > 0.0 && unit(cfg.seed, key, "split") < cfg.val_frac {
-                    val.write(0, draw(cfg.seed, key, &val_order), seq_no, &ids)?;
-                    counts.val_documents += 1;
-                    counts.val_tokens += n;
-                } else {
-                    for (e, purpose) in orders.iter().enumerate() {
-                        train.write(e as u32, draw(cfg.seed, key, purpose), seq_no, &ids)?;
-                    }
-                    counts.train_documents += 1;
-                    counts.train_tokens += n;
-                }
-                seq_no += 1;
-            }
-            bar.inc(batch.input_bytes);
-            bar.set_message(format!("{role}: {} docs", seq_no));
-            Ok(())
-        };
-        let stats = std::thread::scope(|s| -> Result<_> {
-            let (tx, rx) = sync_channel::<DocBatch>(2);
-            let reader = s.spawn(move || {
-                src.scan(&mut |b| {
-                    tx.send(b)
-                        .map_err(|_| Error::internal("document reader stopped"))
-                })
-            });
-            let mut res = Ok(());
-            while let Ok(b) = rx.recv() {
-                if let Err(e) = handle(b) {
-                    res = Err(e);
-                    break;
-                }
-            }
-            drop(rx);
-            let scanned = reader
-                .join()
-                .map_err(|_| Error::internal("document reader panicked"))?;
-            res?;
-            scanned
-        })?;
-        counts.records = stats.records;
-        for (k, v) in stats.skipped {
-            *counts.skipped.entry(k).or_default() += v;
-        }
-        if counts.train_documents + counts.val_documents == 0 {
-            return Err(Error::input(format!(
-                "source `{role}` has no documents ({} files, {} records read, skipped: {:?})",
-                counts.files, counts.records, counts.skipped
-            )));
-        }
-        p1.spills.insert(format!("{role}-train"), train.finish()?);
-        p1.spills.insert(format!("{role}-val"), val.finish()?);
-        p1.sources.insert(role.to_string(), counts);
+        Ok(SourceSpills {
+            train,
+            val: SpillWriter::create(spill_dir, &format!("{role}-val"), buckets(val_est), 1)?,
+            orders: (0..epochs).map(|e| format!("order/{role}/{e}")).collect(),
+            val_order: format!("order/{role}/val"),
+        })
     }
-    bar.finish_and_clear();
-    Ok(p1)
+
+    /// A document goes to validation by its content key, else to every epoch's train order.
+    fn write(
+        &mut self,
+        cfg: &MixConfig,
+        key: u64,
+        seq_no: u64,
+        ids: &[u32],
+        counts: &mut SourceCounts,
+    ) -> Result<()> {
+        let n = ids.len() as u64;
+        if cfg.val_frac > 0.0 && unit(cfg.seed, key, "split") < cfg.val_frac {
+            self.val
+                .write(0, draw(cfg.seed, key, &self.val_order), seq_no, ids)?;
+            counts.val_documents += 1;
+            counts.val_tokens += n;
+        } else {
+            for (e, purpose) in self.orders.iter().enumerate() {
+                self.train
+                    .write(e as u32, draw(cfg.seed, key, purpose), seq_no, ids)?;
+            }
+            counts.train_documents += 1;
+            counts.train_tokens += n;
+        }
+        Ok(())
+    }
+}
+
+/// Scan `src` on a reader thread while `handle` tokenizes what it read; the first error wins.
+fn scan_pipelined(
+    src: &FileSource,
+    mut handle: impl FnMut(DocBatch) -> Result<()>,
+) -> Result<crate::source::ScanStats> {
+    std::thread::scope(|s| -> Result<_> {
+        let (tx, rx) = sync_channel::<DocBatch>(2);
+        let reader = s.spawn(move || {
+            src.scan(&mut |b| {
+                tx.send(b)
+                    .map_err(|_| Error::internal("document reader stopped"))
+            })
+        });
+        let mut res = Ok(());
+        while let Ok(b) = rx.recv() {
+            if let Err(e) = handle(b) {
+                res = Err(e);
+                break;
+            }
+        }
+        drop(rx);
+        let scanned = reader
+            .join()
+            .map_err(|_| Error::internal("document reader panicked"))?;
+        res?;
+        scanned
+    })
 }

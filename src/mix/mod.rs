@@ -3,6 +3,7 @@
 
 pub mod bpe;
 pub mod build;
+pub mod options;
 pub mod pack;
 pub mod schedule;
 pub mod spill;

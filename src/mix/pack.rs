@@ -2,13 +2,7 @@
 
 use std::collections::VecDeque;
 
-/// One packed training sequence.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sequence {
-    pub tokens: Vec<u32>,
-    /// Positions in `tokens` where a document begins.
-    pub doc_starts: Vec<u32>,
-}
+pub use crate::dataset::mix::Sequence;
 
 /// Concatenates documents and cuts them into `seq_len` pieces; a document may span sequences.
 pub struct Packer {

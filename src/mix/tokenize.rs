@@ -36,16 +36,7 @@ pub enum Engine {
     Hf,
 }
 
-/// What the manifest records about the tokenizer.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
-pub struct TokenizerInfo {
-    pub path: String,
-    pub sha256: String,
-    pub vocab_size: u32,
-    pub eos_token: Option<String>,
-    pub eos_id: Option<u32>,
-    pub engine: String,
-}
+pub use crate::dataset::mix::TokenizerInfo;
 
 /// End-of-document tokens tried, in order, when `--eos` is not given.
 const EOS_CANDIDATES: [&str; 4] = ["<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"];

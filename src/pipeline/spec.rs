@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::mix::build::OutputFormat;
-use crate::mix::tokenize::Engine;
-use crate::source::OnError;
-use crate::views::generate::ViewFormat;
+use crate::logits::cache::CacheOptions;
+use crate::mix::options::MixOptions;
+use crate::train::lm::TrainOptions;
+use crate::views::options::ViewsOptions;
 
 /// A pipeline: named steps, run in dependency order, optionally on a schedule.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -85,151 +85,21 @@ pub enum Concurrency {
     Replace,
 }
 
-/// One step; `kind` picks the command, the other keys are that command's options.
+/// One step; `kind` picks the command, the other keys are that command's options (the same
+/// options, defaults and checks as its CLI flags, with `_` for `-`).
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Step {
     /// `sluice mix build`.
-    Mix(MixStep),
+    Mix(MixOptions),
     /// `sluice views gen` (shardable: `--shard i --of N` runs one slice).
-    Views(ViewsStep),
+    Views(ViewsOptions),
     /// A DataFusion SQL query over named sources, written as Parquet.
     Sql(SqlStep),
-}
-
-impl Step {
-    pub fn depends_on(&self) -> &[String] {
-        match self {
-            Step::Mix(s) => &s.depends_on,
-            Step::Views(s) => &s.depends_on,
-            Step::Sql(s) => &s.depends_on,
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Step::Mix(_) => "mix",
-            Step::Views(_) => "views",
-            Step::Sql(_) => "sql",
-        }
-    }
-
-    /// Map-only steps whose output is a union over sample slices.
-    pub fn shardable(&self) -> bool {
-        matches!(self, Step::Views(_))
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MixStep {
-    #[serde(default)]
-    pub depends_on: Vec<String>,
-    pub target: Vec<String>,
-    #[serde(default)]
-    pub pretrain: Vec<String>,
-    /// Fraction of training tokens from pretraining data, as a decimal string ("0.01").
-    pub inject: String,
-    pub tokenizer: String,
-    #[serde(default = "seq_len")]
-    pub seq_len: u32,
-    #[serde(default = "one")]
-    pub epochs: u32,
-    #[serde(default = "val_frac")]
-    pub val_frac: f64,
-    pub seed: Option<u64>,
-    #[serde(default = "text")]
-    pub text_column: String,
-    #[serde(rename = "where")]
-    pub filter: Option<String>,
-    pub target_where: Option<String>,
-    pub pretrain_where: Option<String>,
-    #[serde(default = "parquet")]
-    pub format: Vec<OutputFormat>,
-    #[serde(default = "fail")]
-    pub on_error: OnError,
-    pub eos: Option<String>,
-    #[serde(default = "auto")]
-    pub tokenizer_engine: Engine,
-    #[serde(default)]
-    pub shard_rows: u64,
-}
-
-fn seq_len() -> u32 {
-    2048
-}
-fn one() -> u32 {
-    1
-}
-fn val_frac() -> f64 {
-    0.05
-}
-fn text() -> String {
-    "text".into()
-}
-fn parquet() -> Vec<OutputFormat> {
-    vec![OutputFormat::Parquet]
-}
-fn fail() -> OnError {
-    OnError::Fail
-}
-fn auto() -> Engine {
-    Engine::Auto
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ViewsStep {
-    #[serde(default)]
-    pub depends_on: Vec<String>,
-    pub input: String,
-    pub k: u32,
-    #[serde(default = "simclr")]
-    pub recipe: String,
-    #[serde(default = "side")]
-    pub size: u32,
-    pub seed: Option<u64>,
-    #[serde(default = "png")]
-    pub format: ViewFormat,
-    #[serde(default = "quality")]
-    pub quality: u8,
-    #[serde(default = "fail")]
-    pub on_error: OnError,
-    #[serde(default = "max_pixels")]
-    pub max_pixels: u64,
-    #[serde(default = "image")]
-    pub image_column: String,
-    pub label_column: Option<String>,
-    pub id_column: Option<String>,
-    #[serde(default = "group")]
-    pub group_samples: u32,
-    #[serde(default = "shard_samples")]
-    pub shard_samples: u32,
-}
-
-fn simclr() -> String {
-    "simclr".into()
-}
-fn side() -> u32 {
-    224
-}
-fn png() -> ViewFormat {
-    ViewFormat::Png
-}
-fn quality() -> u8 {
-    95
-}
-fn max_pixels() -> u64 {
-    100_000_000
-}
-fn image() -> String {
-    "image".into()
-}
-fn group() -> u32 {
-    64
-}
-fn shard_samples() -> u32 {
-    1024
+    /// `sluice logits cache`.
+    Logits(CacheOptions),
+    /// `sluice train lm`.
+    Train(TrainOptions),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

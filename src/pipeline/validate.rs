@@ -8,7 +8,8 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::Value;
 use toml::de::{DeTable, DeValue};
 
-use crate::pipeline::spec::{Pipeline, Step, json_schema};
+use crate::pipeline::spec::{Pipeline, json_schema};
+use crate::pipeline::step::StepEnv;
 
 /// One problem in a pipeline file.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,13 +89,9 @@ pub fn load(file: &Path, inputs_exist: bool) -> Result<Loaded, Vec<Problem>> {
         .unwrap_or(Path::new("."))
         .to_path_buf();
     let roots: Vec<PathBuf> = if pipeline.roots.is_empty() {
-        vec![normalize(&base), normalize(&base.join(".."))]
+        vec![real(&base), real(&base.join(".."))]
     } else {
-        pipeline
-            .roots
-            .iter()
-            .map(|r| normalize(&base.join(r)))
-            .collect()
+        pipeline.roots.iter().map(|r| real(&base.join(r))).collect()
     };
     let mut problems = Vec::new();
     semantic(
@@ -342,6 +339,37 @@ fn describe(v: &Value) -> String {
     }
 }
 
+/// Where `p` really is: symlinks resolved for the part of it that exists, the rest appended
+/// (lexically normalized), so a link inside a root cannot lead out of it.
+pub fn real(p: &Path) -> PathBuf {
+    let p = normalize(p);
+    let mut existing = if p.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        p.clone()
+    };
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&existing) {
+            return rest.iter().rev().fold(c, |acc, part| acc.join(part));
+        }
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return p,
+        }
+    }
+}
+
 /// `a/./b/../c` -> `a/c`, without touching the file system.
 pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -373,8 +401,9 @@ fn semantic(
     add: &mut dyn FnMut(String, String),
 ) {
     let names: BTreeSet<&str> = p.steps.keys().map(String::as_str).collect();
+    let p_out = p.out.clone();
     let inside = |path: &Path| {
-        let abs = normalize(&if path.is_absolute() {
+        let abs = real(&if path.is_absolute() {
             path.to_path_buf()
         } else {
             base.join(path)
@@ -411,17 +440,20 @@ fn semantic(
                 );
             }
         }
-        for (ptr, path) in step_paths(step) {
+        for (ptr, path) in step.paths() {
+            let path = path.as_str();
             match step_ref(path) {
-                Some((s, _)) if names.contains(s) => {
-                    deps.entry(name.as_str())
-                        .or_default()
-                        .insert(names.get(s).copied().unwrap_or(s));
+                Some((s, _)) if let Some(&known) = names.get(s) => {
+                    deps.entry(name.as_str()).or_default().insert(known);
                 }
                 Some((s, _)) => add(format!("{at}{ptr}"), format!("no step named `{s}`")),
                 None if !inside(Path::new(path)) => add(
                     format!("{at}{ptr}"),
-                    format!("`{path}` is outside the declared roots ({})", shown(roots)),
+                    format!(
+                        "`{path}` is outside the declared roots ({}){}",
+                        shown(roots),
+                        via_link(&base.join(path))
+                    ),
                 ),
                 None if inputs_exist && !base.join(path).exists() => {
                     add(format!("{at}{ptr}"), format!("`{path}` does not exist"))
@@ -429,46 +461,18 @@ fn semantic(
                 None => {}
             }
         }
-        match step {
-            Step::Mix(m) => {
-                let ok =
-                    crate::core::fraction::Fraction::parse(&m.inject).is_ok_and(|f| f.num < f.den);
-                if !ok {
-                    add(
-                        format!("{at}/inject"),
-                        format!("`{}` is not a fraction in [0, 1)", m.inject),
-                    );
-                }
-            }
-            Step::Views(v) => {
-                if v.k == 0 {
-                    add(format!("{at}/k"), "must be at least 1".into());
-                }
-                let builtin = crate::views::recipe::builtin(&v.recipe).is_some();
-                if !builtin && !inside(Path::new(&v.recipe)) {
-                    add(
-                        format!("{at}/recipe"),
-                        format!(
-                            "`{}` is neither a built-in recipe nor a file inside the roots",
-                            v.recipe
-                        ),
-                    );
-                } else if !builtin
-                    && let Err(e) = crate::views::recipe::Recipe::resolve(
-                        &base.join(&v.recipe).to_string_lossy(),
-                    )
-                {
-                    add(format!("{at}/recipe"), e.to_string());
-                }
-            }
-            Step::Sql(q) => {
-                if q.sources.is_empty() {
-                    add(format!("{at}/sources"), "needs at least one table".into());
-                }
-                if q.rows_per_file == 0 {
-                    add(format!("{at}/rows_per_file"), "must be at least 1".into());
-                }
-            }
+        // The command's own checks, as its CLI makes them.
+        let resolve = |p: &str| match step_ref(p) {
+            Some((n, rest)) => base.join(&p_out).join(n).join(rest),
+            None => base.join(p),
+        };
+        let env = StepEnv {
+            seed: p.seed,
+            slice: (0, 1),
+            resolve: &resolve,
+        };
+        if let Err(e) = step.check(&env) {
+            add(at.clone(), e.to_string());
         }
     }
     if let Some(cycle) = find_cycle(&deps) {
@@ -496,35 +500,6 @@ fn shown(roots: &[PathBuf]) -> String {
         .map(|r| r.display().to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Every path-valued option of a step, with its pointer below the step.
-pub fn step_paths(step: &Step) -> Vec<(String, &str)> {
-    let mut v = Vec::new();
-    match step {
-        Step::Mix(m) => {
-            v.extend(
-                m.target
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (format!("/target/{i}"), p.as_str())),
-            );
-            v.extend(
-                m.pretrain
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (format!("/pretrain/{i}"), p.as_str())),
-            );
-            v.push(("/tokenizer".into(), m.tokenizer.as_str()));
-        }
-        Step::Views(s) => v.push(("/input".into(), s.input.as_str())),
-        Step::Sql(q) => v.extend(
-            q.sources
-                .iter()
-                .map(|(k, p)| (format!("/sources/{k}"), p.as_str())),
-        ),
-    }
-    v
 }
 
 /// Five-field POSIX cron (no seconds, no year).
@@ -562,9 +537,9 @@ pub fn all_deps(p: &Pipeline) -> BTreeMap<String, BTreeSet<String>> {
         .map(|(n, s)| {
             let mut d: BTreeSet<String> = s.depends_on().iter().cloned().collect();
             d.extend(
-                step_paths(s)
+                s.paths()
                     .into_iter()
-                    .filter_map(|(_, p)| step_ref(p).map(|r| r.0.to_string())),
+                    .filter_map(|(_, p)| step_ref(&p).map(|r| r.0.to_string())),
             );
             (n.clone(), d)
         })
@@ -599,4 +574,17 @@ fn find_cycle<'a>(deps: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Option<Vec<&'a
     let mut done = BTreeSet::new();
     deps.keys()
         .find_map(|n| visit(n, deps, &mut Vec::new(), &mut done))
+}
+
+/// `" (it resolves to X)"` when symlinks take `p` elsewhere than it reads.
+fn via_link(p: &Path) -> String {
+    let (lexical, resolved) = (normalize(p), real(p));
+    let lexical = std::fs::canonicalize(".")
+        .map(|cwd| normalize(&cwd.join(&lexical)))
+        .unwrap_or(lexical);
+    if lexical == resolved {
+        String::new()
+    } else {
+        format!(" (it resolves to {} through a symlink)", resolved.display())
+    }
 }

@@ -39,13 +39,12 @@ const COLORS: [RGBColor; 5] = [
     RGBColor(23, 190, 207),
 ];
 static FONT: Once = Once::new();
-/// DejaVu Sans Mono, embedded so charts and previews render the same everywhere.
-pub(crate) const FONT_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono.ttf");
 
 fn register_font() {
     FONT.call_once(|| {
         // The embedded font is valid; a failure would only lose the labels.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT_TTF);
+        let _ =
+            plotters::style::register_font("sans-serif", FontStyle::Normal, crate::core::FONT_TTF);
     });
 }
 

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use super::SequenceSink;
 use crate::core::atomic::AtomicFile;
 use crate::core::manifest::ShardInfo;
+use crate::dataset::mix::Sequence;
 use crate::error::{IoContext, Result};
-use crate::mix::pack::Sequence;
 
 const MAGIC: &[u8; 9] = b"MMIDIDX\x00\x00";
 /// Megatron's dtype codes.

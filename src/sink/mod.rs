@@ -6,8 +6,8 @@ pub mod megatron;
 pub mod parquet;
 
 use crate::core::manifest::ShardInfo;
+use crate::dataset::mix::Sequence;
 use crate::error::Result;
-use crate::mix::pack::Sequence;
 
 /// A consumer of sequences in training order.
 pub trait SequenceSink {

@@ -158,6 +158,11 @@ impl FileSource {
             scratch: scratch.to_path_buf(),
         })
     }
+
+    /// Where cleaned copies go from now on (the run's own work directory, once it is locked).
+    pub fn set_scratch(&mut self, scratch: &Path) {
+        self.scratch = scratch.to_path_buf();
+    }
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

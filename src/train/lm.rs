@@ -1,62 +1,161 @@
 //! `sluice train lm`: next-token training on a `mix build` output with AdamW, warmup + cosine,
 //! gradient accumulation, exact-resume checkpoints and `val_target` / `val_pretrain` evaluation.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::data::{MixData, Split};
 use crate::backend::{
     self, Backend, BackendKind, DistillConfig, LlamaConfig, LossSum, OptimConfig, TeacherTargets,
     weights,
 };
 use crate::core::atomic::write_atomic;
-use crate::core::fingerprint::{sha256_bytes, sha256_file};
+use crate::core::fingerprint::sha256_file;
+use crate::core::job::{Ctx, Identity, Job, Manifest};
 use crate::core::manifest::{read_json, write_json};
-use crate::core::outdir::{self, Fingerprinted, OutState};
-use crate::core::progress::Progress;
+use crate::dataset::logits::{CachedSeq, LogitsCache, Mode};
+use crate::dataset::mix::{MixData, Split};
 use crate::error::{Error, IoContext, Result};
-use crate::logits::cache::Mode;
-use crate::logits::reader::{CachedSeq, LogitsCache};
 
-/// Everything that determines the trained weights (the fingerprint covers all of it).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct TrainConfig {
+/// `train lm`'s options, declared once (the CLI flattens them, a pipeline's `kind = "train"` step
+/// holds them). Everything but `backend` decides the trained weights; the fingerprint covers it
+/// with the contents of every input in place of its path.
+#[derive(Clone, Debug, PartialEq, clap::Args, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainOptions {
+    /// Steps that must finish first (pipeline files only).
+    #[arg(skip)]
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// A `mix build` output directory (train/, val_target/, val_pretrain/, manifest.json).
+    #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// Weights to start from (GGUF or safetensors); none: `arch` from scratch.
+    /// Start from these weights (GGUF or safetensors); without it, train `arch` from scratch.
+    #[arg(long, value_name = "FILE")]
+    #[serde(default)]
     pub init: Option<PathBuf>,
-    /// Architecture when training from scratch: a preset name or a JSON file of `LlamaConfig`.
+    /// Architecture for training from scratch: tiny, small, smollm2-135m, or a LlamaConfig JSON file.
+    #[arg(long, default_value_t = tiny())]
+    #[serde(default = "tiny")]
     pub arch: String,
+    #[arg(long, value_enum, default_value_t = BackendKind::Cpu)]
+    #[serde(default = "cpu")]
+    pub backend: BackendKind,
+    /// Optimizer steps.
+    #[arg(long, default_value_t = 100)]
+    #[serde(default = "hundred")]
     pub steps: u64,
     /// Sequences per micro-batch.
+    #[arg(long, default_value_t = 4)]
+    #[serde(default = "four")]
     pub batch_size: usize,
-    /// Micro-batches per optimizer step.
+    /// Micro-batches accumulated per optimizer step.
+    #[arg(long, default_value_t = 1)]
+    #[serde(default = "one")]
     pub grad_accum: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = lr())]
+    #[serde(default = "lr")]
     pub lr: f64,
-    /// The cosine decays to `lr * min_lr_ratio`.
+    /// The cosine schedule ends at lr * this.
+    #[arg(long, default_value_t = tenth())]
+    #[serde(default = "tenth")]
     pub min_lr_ratio: f64,
+    /// Linear warmup steps.
+    #[arg(long, default_value_t = 10)]
+    #[serde(default = "ten")]
     pub warmup: u64,
+    /// AdamW weight decay.
+    #[arg(long, default_value_t = 0.1)]
+    #[serde(default = "decay")]
+    pub weight_decay: f32,
+    /// Evaluate every N steps (and always before the first and after the last).
+    #[arg(long, default_value_t = 25)]
+    #[serde(default = "quarter")]
     pub eval_every: u64,
     /// Validation sequences scored per split at each evaluation.
+    #[arg(long, default_value_t = 16)]
+    #[serde(default = "sixteen")]
     pub eval_sequences: usize,
+    /// Checkpoint (weights, optimizer, position) every N steps; a rerun resumes from the newest.
+    #[arg(long, default_value_t = 50)]
+    #[serde(default = "fifty")]
     pub checkpoint_every: u64,
-    pub seed: u64,
-    pub optim: OptimConfig,
-    /// A `logits cache` of this data's train split: train towards the teacher's distributions.
+    /// Seed of the initial weights [default: 0; in a pipeline, the pipeline's seed].
+    #[arg(long)]
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Distil from a `logits cache` of this data (its train split; temperature from the cache).
+    #[arg(long, value_name = "DIR")]
+    #[serde(default)]
     pub distill_from: Option<PathBuf>,
-    /// Share of the distillation term in the loss (the rest is next-token cross-entropy).
+    /// Weight of the distillation term; the rest of the loss is next-token cross-entropy.
+    #[arg(long, default_value_t = 1.0)]
+    #[serde(default = "unit")]
     pub distill_weight: f32,
 }
 
-pub struct TrainExec {
-    pub out: PathBuf,
-    pub backend: BackendKind,
-    pub overwrite: bool,
-    pub progress: Progress,
-    /// Where the evaluation table goes (stdout for the CLI).
-    pub table: Box<dyn std::io::Write>,
+fn tiny() -> String {
+    "tiny".into()
+}
+fn cpu() -> BackendKind {
+    BackendKind::Cpu
+}
+fn hundred() -> u64 {
+    100
+}
+fn four() -> usize {
+    4
+}
+fn one() -> usize {
+    1
+}
+fn lr() -> f64 {
+    3e-4
+}
+fn tenth() -> f64 {
+    0.1
+}
+fn ten() -> u64 {
+    10
+}
+fn decay() -> f32 {
+    0.1
+}
+fn quarter() -> u64 {
+    25
+}
+fn sixteen() -> usize {
+    16
+}
+fn fifty() -> u64 {
+    50
+}
+fn unit() -> f32 {
+    1.0
+}
+
+impl TrainOptions {
+    fn optim(&self) -> OptimConfig {
+        OptimConfig {
+            weight_decay: self.weight_decay,
+            ..OptimConfig::default()
+        }
+    }
+
+    /// Every path-valued option, with its JSON pointer below the step.
+    pub fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        let mut v = vec![("/data".to_string(), &mut self.data)];
+        if let Some(p) = self.init.as_mut() {
+            v.push(("/init".into(), p));
+        }
+        if let Some(p) = self.distill_from.as_mut() {
+            v.push(("/distill_from".into(), p));
+        }
+        v
+    }
 }
 
 /// One evaluation: losses in nats per predicted token.
@@ -71,12 +170,10 @@ pub struct EvalRow {
     pub val_pretrain: Option<f64>,
 }
 
-/// `manifest.json` of a training run, written last.
+/// What `train lm`'s manifest holds after the common header.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct TrainManifest {
-    pub sluice_version: String,
-    pub fingerprint: String,
-    pub config: TrainConfig,
+pub struct TrainBody {
+    pub config: TrainOptions,
     pub model: LlamaConfig,
     pub parameters: u64,
     pub backend: String,
@@ -90,11 +187,8 @@ pub struct TrainManifest {
     pub weights_sha256: String,
 }
 
-impl Fingerprinted for TrainManifest {
-    fn fingerprint(&self) -> &str {
-        &self.fingerprint
-    }
-}
+/// `manifest.json` of a training run, written last.
+pub type TrainManifest = Manifest<TrainBody>;
 
 /// What a checkpoint directory records beside the weights and optimizer state. Floats are kept
 /// as their bits: a JSON decimal round trip may change the last digit, and resumes must be exact.
@@ -164,7 +258,7 @@ impl CheckpointState {
 }
 
 /// Learning rate at `step` (0-based): linear warmup to `lr`, then cosine to `lr * min_lr_ratio`.
-pub fn lr_at(cfg: &TrainConfig, step: u64) -> f64 {
+pub fn lr_at(cfg: &TrainOptions, step: u64) -> f64 {
     if step < cfg.warmup {
         return cfg.lr * (step + 1) as f64 / cfg.warmup as f64;
     }
@@ -199,7 +293,7 @@ pub fn preset(name: &str, vocab: usize) -> Option<LlamaConfig> {
     })
 }
 
-fn check_config(cfg: &TrainConfig) -> Result<()> {
+fn check_config(cfg: &TrainOptions) -> Result<()> {
     let bad = |m: &str| Err(Error::config(m.to_string()));
     if cfg.steps == 0 {
         return bad("--steps must be at least 1");
@@ -223,7 +317,7 @@ fn check_config(cfg: &TrainConfig) -> Result<()> {
 }
 
 /// The model to start from: its config and weights (from `--init` or seeded from scratch).
-fn initial_model(cfg: &TrainConfig, data: &MixData) -> Result<(LlamaConfig, backend::Weights)> {
+fn initial_model(cfg: &TrainOptions, data: &MixData) -> Result<(LlamaConfig, backend::Weights)> {
     let vocab = data.vocab_size();
     let (model, w) = match &cfg.init {
         Some(path) => {
@@ -245,7 +339,7 @@ fn initial_model(cfg: &TrainConfig, data: &MixData) -> Result<(LlamaConfig, back
                     a
                 }
             };
-            let w = backend::model::init_weights(&arch, cfg.seed)?;
+            let w = backend::model::init_weights(&arch, cfg.seed.unwrap_or(0))?;
             (arch, w)
         }
     };
@@ -274,8 +368,8 @@ struct Teacher {
 }
 
 impl Teacher {
-    fn open(path: &Path, data: &MixData, train: &mut Split, weight: f32) -> Result<(Self, String)> {
-        let cache = LogitsCache::open(path)?;
+    fn open(cache: LogitsCache, data: &MixData, train: &mut Split, weight: f32) -> Result<Self> {
+        let path = cache.dir.clone();
         let meta = &cache.manifest.meta;
         if meta.vocab_size != data.vocab_size()
             || meta.tokenizer_sha256 != data.manifest.tokenizer.sha256
@@ -300,7 +394,7 @@ impl Teacher {
         }
         // Train on the cached rows only (a cache may cover a prefix of the split).
         train.truncate(seqs.len());
-        let t = Teacher {
+        Ok(Teacher {
             mode: meta.mode,
             draws: meta.draws.unwrap_or(1),
             cfg: DistillConfig {
@@ -308,8 +402,7 @@ impl Teacher {
                 weight,
             },
             seqs,
-        };
-        Ok((t, cache.manifest.fingerprint.clone()))
+        })
     }
 
     fn targets(&self, start: u64, n: usize) -> TeacherTargets {
@@ -348,7 +441,7 @@ impl Teacher {
     }
 }
 
-fn evaluate(b: &dyn Backend, split: Option<&Split>, cfg: &TrainConfig) -> Result<Option<f64>> {
+fn evaluate(b: &dyn Backend, split: Option<&Split>, cfg: &TrainOptions) -> Result<Option<f64>> {
     let Some(split) = split else { return Ok(None) };
     let mut sum = LossSum::default();
     for batch in split.chunks(cfg.batch_size, cfg.eval_sequences) {
@@ -433,204 +526,295 @@ fn save_checkpoint(out: &Path, b: &dyn Backend, state: &CheckpointState) -> Resu
     Ok(())
 }
 
-pub struct Outcome {
-    pub manifest: TrainManifest,
-    pub up_to_date: bool,
-    pub resumed_from: Option<u64>,
+/// `train lm` as a [`Job`]; the data (and the logits cache) are opened when its identity is taken.
+pub struct TrainJob {
+    cfg: TrainOptions,
+    /// Where the evaluation table goes (stdout for the CLI).
+    table: Box<dyn std::io::Write>,
+    opened: Option<(MixData, Option<LogitsCache>, Option<String>)>,
 }
 
-pub fn train(cfg: &TrainConfig, exec: &mut TrainExec) -> Result<Outcome> {
-    check_config(cfg)?;
-    let data = MixData::open(&cfg.data)?;
-    let init_sha = cfg.init.as_deref().map(sha256_file).transpose()?;
-    let fingerprint = sha256_bytes(
-        serde_json::to_string(&(
-            cfg_without_paths(cfg),
-            &data.manifest.fingerprint,
-            &init_sha,
-        ))
-        .expect("config serialises")
-        .as_bytes(),
-    );
-    let out = exec.out.clone();
-    let outputs = [
-        "checkpoints",
-        "model.safetensors",
-        "config.json",
-        "metrics.jsonl",
-    ];
-    if let OutState::UpToDate(m) =
-        outdir::prepare::<TrainManifest>(&out, &fingerprint, exec.overwrite, &outputs)?
-    {
-        return Ok(Outcome {
-            manifest: *m,
-            up_to_date: true,
-            resumed_from: None,
-        });
+impl TrainJob {
+    pub fn new(cfg: TrainOptions, table: Box<dyn std::io::Write>) -> Self {
+        TrainJob {
+            cfg,
+            table,
+            opened: None,
+        }
     }
-    let mut train_split = data.split("train")?;
-    let teacher = cfg
-        .distill_from
-        .as_deref()
-        .map(|p| Teacher::open(p, &data, &mut train_split, cfg.distill_weight))
-        .transpose()?;
-    let teacher = teacher.map(|(t, _)| t);
-    if train_split.rows() == 0 {
-        return Err(Error::input(format!(
-            "{}: the train split is empty",
-            data.dir.display()
-        )));
-    }
-    let val_t = data
-        .has_split("val_target")
-        .then(|| data.split("val_target"))
-        .transpose()?;
-    let val_p = data
-        .has_split("val_pretrain")
-        .then(|| data.split("val_pretrain"))
-        .transpose()?;
+}
 
-    let resume = latest_checkpoint(&out, &fingerprint);
-    let (model_cfg, mut w) = match &resume {
-        Some((dir, _)) => {
-            let l = weights::load(&dir.join("model.safetensors"))?;
-            (l.config, l.weights)
-        }
-        None => initial_model(cfg, &data)?,
-    };
-    let mut b = backend::open(exec.backend, &model_cfg, &mut w, &cfg.optim)?;
-    drop(w);
-    let (mut step, mut tokens_seen, mut evals, mut pending) =
-        (0, 0, Vec::new(), LossSum::default());
-    let resumed_from = match resume {
-        Some((dir, s)) => {
-            b.load_optimizer(&dir)?;
-            tracing::info!("resuming from {} (step {})", dir.display(), s.step);
-            (step, tokens_seen, evals, pending) = (s.step, s.tokens_seen, s.evals(), s.pending());
-            Some(step)
-        }
-        None => None,
-    };
-    let _ = writeln!(
-        exec.table,
-        "{:>7} {:>11} {:>10} {:>10} {:>10} {:>12}",
-        "step", "tokens", "lr", "train", "val_target", "val_pretrain"
-    );
-    for r in &evals {
-        write_row(exec.table.as_mut(), r);
+impl Job for TrainJob {
+    type Body = TrainBody;
+
+    fn command(&self) -> &'static str {
+        "train lm"
     }
-    if resumed_from.is_none() {
-        let row = EvalRow {
+
+    fn outputs(&self) -> Vec<String> {
+        [
+            "checkpoints",
+            "model.safetensors",
+            "config.json",
+            "metrics.jsonl",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn transient(&self) -> Vec<String> {
+        vec!["checkpoints".into()]
+    }
+
+    fn validate(&self) -> Result<()> {
+        check_config(&self.cfg)
+    }
+
+    /// The options without paths, the data's fingerprint, the initial weights' sha256 and the
+    /// logits cache's fingerprint: a distilled run is never "up to date" on a plain run's output.
+    fn identity(&mut self, id: &mut Identity) -> Result<()> {
+        let cfg = &self.cfg;
+        let data = MixData::open(&cfg.data)?;
+        id.input_file("data", &cfg.data.join("manifest.json"))?;
+        let init_sha = match &cfg.init {
+            Some(p) => Some(id.input_file("init", p)?),
+            None => None,
+        };
+        let cache = cfg
+            .distill_from
+            .as_deref()
+            .map(LogitsCache::open)
+            .transpose()?;
+        id.add("config", cfg_without_paths(cfg))?;
+        id.add("data", &data.manifest.header.fingerprint)?;
+        id.add("init", &init_sha)?;
+        id.add(
+            "distill_from",
+            cache.as_ref().map(|c| &c.manifest.header.fingerprint),
+        )?;
+        self.opened = Some((data, cache, init_sha));
+        Ok(())
+    }
+
+    fn execute(&mut self, ctx: &mut Ctx) -> Result<TrainBody> {
+        let (data, cache, init_sha) = self
+            .opened
+            .take()
+            .ok_or_else(|| Error::internal("train lm executed before its identity"))?;
+        let mut run = TrainRun::open(&self.cfg, self.cfg.backend, &data, cache, ctx)?;
+        ctx.resumed(run.step);
+        run.train(ctx, self.table.as_mut())?;
+        run.finish(ctx.out, &data, init_sha)
+    }
+}
+
+/// A training run in progress: the backend, the splits and where it stands.
+struct TrainRun<'a> {
+    cfg: &'a TrainOptions,
+    b: Box<dyn Backend>,
+    train: Split,
+    val_t: Option<Split>,
+    val_p: Option<Split>,
+    teacher: Option<Teacher>,
+    step: u64,
+    tokens_seen: u64,
+    evals: Vec<EvalRow>,
+    pending: LossSum,
+    fingerprint: String,
+    timed: (Instant, u64),
+}
+
+impl<'a> TrainRun<'a> {
+    /// Open the splits and the model: from the newest checkpoint of this fingerprint, or anew.
+    fn open(
+        cfg: &'a TrainOptions,
+        backend: BackendKind,
+        data: &MixData,
+        cache: Option<LogitsCache>,
+        ctx: &Ctx,
+    ) -> Result<Self> {
+        let mut train = data.split("train")?;
+        let teacher = cache
+            .map(|c| Teacher::open(c, data, &mut train, cfg.distill_weight))
+            .transpose()?;
+        if train.rows() == 0 {
+            return Err(Error::input(format!(
+                "{}: the train split is empty",
+                data.dir.display()
+            )));
+        }
+        let val = |name: &str| data.has_split(name).then(|| data.split(name)).transpose();
+        let resume = latest_checkpoint(ctx.out, ctx.fingerprint);
+        let (model_cfg, mut w) = match &resume {
+            Some((dir, _)) => {
+                let l = weights::load(&dir.join("model.safetensors"))?;
+                (l.config, l.weights)
+            }
+            None => initial_model(cfg, data)?,
+        };
+        let b = backend::open(backend, &model_cfg, &mut w, &cfg.optim())?;
+        drop(w);
+        let mut run = TrainRun {
+            cfg,
+            b,
+            train,
+            val_t: val("val_target")?,
+            val_p: val("val_pretrain")?,
+            teacher,
             step: 0,
             tokens_seen: 0,
-            lr: lr_at(cfg, 0),
-            train_loss: None,
-            val_target: evaluate(b.as_ref(), val_t.as_ref(), cfg)?,
-            val_pretrain: evaluate(b.as_ref(), val_p.as_ref(), cfg)?,
+            evals: Vec::new(),
+            pending: LossSum::default(),
+            fingerprint: ctx.fingerprint.to_string(),
+            timed: (Instant::now(), 0),
         };
-        write_row(exec.table.as_mut(), &row);
-        evals.push(row);
-        write_metrics(&out, &evals)?;
+        if let Some((dir, s)) = resume {
+            run.b.load_optimizer(&dir)?;
+            tracing::info!("resuming from {} (step {})", dir.display(), s.step);
+            (run.step, run.tokens_seen, run.evals, run.pending) =
+                (s.step, s.tokens_seen, s.evals(), s.pending());
+        }
+        Ok(run)
     }
-    let bar = exec.progress.bar(cfg.steps, "train", "steps");
-    bar.set_position(step);
-    let started = Instant::now();
-    let mut timed_tokens = 0u64;
-    let per_step = (cfg.batch_size * cfg.grad_accum) as u64;
-    while step < cfg.steps {
-        let lr = lr_at(cfg, step);
+
+    fn eval_row(&self, lr: f64, train_loss: Option<f64>) -> Result<EvalRow> {
+        Ok(EvalRow {
+            step: self.step,
+            tokens_seen: self.tokens_seen,
+            lr,
+            train_loss,
+            val_target: evaluate(self.b.as_ref(), self.val_t.as_ref(), self.cfg)?,
+            val_pretrain: evaluate(self.b.as_ref(), self.val_p.as_ref(), self.cfg)?,
+        })
+    }
+
+    /// One optimizer step over `grad_accum` micro-batches.
+    fn step_once(&mut self, lr: f64) -> Result<LossSum> {
+        let cfg = self.cfg;
+        let per_step = (cfg.batch_size * cfg.grad_accum) as u64;
         let micro: Vec<_> = (0..cfg.grad_accum as u64)
-            .map(|m| train_split.batch(step * per_step + m * cfg.batch_size as u64, cfg.batch_size))
+            .map(|m| {
+                self.train.batch(
+                    self.step * per_step + m * cfg.batch_size as u64,
+                    cfg.batch_size,
+                )
+            })
             .collect();
-        let loss = match &teacher {
-            None => b.train_step(&micro, lr)?,
+        match &self.teacher {
+            None => self.b.train_step(&micro, lr),
             Some(t) => {
                 let paired: Vec<_> = micro
                     .into_iter()
                     .enumerate()
                     .map(|(m, batch)| {
-                        let start = step * per_step + m as u64 * cfg.batch_size as u64;
+                        let start = self.step * per_step + m as u64 * cfg.batch_size as u64;
                         (batch, t.targets(start, cfg.batch_size))
                     })
                     .collect();
-                b.distill_step(&paired, &t.cfg, lr)?
+                self.b.distill_step(&paired, &t.cfg, lr)
             }
-        };
-        pending.add(loss);
-        let n_tokens = per_step * train_split.seq_len as u64;
-        tokens_seen += n_tokens;
-        timed_tokens += n_tokens;
-        step += 1;
-        bar.set_position(step);
-        bar.set_message(format!("loss {:.4}", loss.mean()));
-        if step % cfg.eval_every == 0 || step == cfg.steps {
-            let row = EvalRow {
-                step,
-                tokens_seen,
-                lr,
-                train_loss: Some(pending.mean()),
-                val_target: evaluate(b.as_ref(), val_t.as_ref(), cfg)?,
-                val_pretrain: evaluate(b.as_ref(), val_p.as_ref(), cfg)?,
-            };
-            pending = LossSum::default();
-            bar.suspend(|| write_row(exec.table.as_mut(), &row));
-            evals.push(row);
-            write_metrics(&out, &evals)?;
-        }
-        if step % cfg.checkpoint_every == 0 && step < cfg.steps {
-            let state = CheckpointState::new(&fingerprint, step, tokens_seen, &evals, pending);
-            save_checkpoint(&out, b.as_ref(), &state)?;
         }
     }
-    bar.finish_and_clear();
-    let elapsed = started.elapsed().as_secs_f64();
-    let cfg_model = b.config().clone();
-    let weights_path = out.join("model.safetensors");
-    b.weights().save_safetensors(&weights_path, &cfg_model)?;
-    write_json(
-        &out.join("config.json"),
-        &weights::hf_config_json(&cfg_model),
-    )?;
-    write_metrics(&out, &evals)?;
-    let caps = b.capabilities();
-    let manifest = TrainManifest {
-        sluice_version: env!("CARGO_PKG_VERSION").into(),
-        fingerprint,
-        config: cfg.clone(),
-        parameters: cfg_model.parameters(),
-        model: cfg_model,
-        backend: b.name().into(),
-        device: caps.device,
-        data_fingerprint: data.manifest.fingerprint.clone(),
-        init_sha256: init_sha,
-        tokens_trained: tokens_seen,
-        train_tokens_per_second: if elapsed > 0.0 {
-            timed_tokens as f64 / elapsed
-        } else {
-            0.0
-        },
-        evals,
-        weights: "model.safetensors".into(),
-        weights_sha256: sha256_file(&weights_path)?,
-    };
-    write_json(&out.join("manifest.json"), &manifest)?;
-    let work = out.join(outdir::WORK);
-    let _ = std::fs::remove_dir_all(&work);
-    let ckpts = out.join("checkpoints");
-    let _ = std::fs::remove_dir_all(&ckpts);
-    Ok(Outcome {
-        manifest,
-        up_to_date: false,
-        resumed_from,
-    })
+
+    /// Steps to the end, evaluating and checkpointing on the way.
+    fn train(&mut self, ctx: &Ctx, table: &mut dyn std::io::Write) -> Result<()> {
+        let (cfg, out) = (self.cfg, ctx.out);
+        let _ = writeln!(
+            table,
+            "{:>7} {:>11} {:>10} {:>10} {:>10} {:>12}",
+            "step", "tokens", "lr", "train", "val_target", "val_pretrain"
+        );
+        for r in &self.evals {
+            write_row(table, r);
+        }
+        if self.step == 0 {
+            let row = self.eval_row(lr_at(cfg, 0), None)?;
+            write_row(table, &row);
+            self.evals.push(row);
+            write_metrics(out, &self.evals)?;
+        }
+        let bar = ctx.exec.progress.bar(cfg.steps, "train", "steps");
+        bar.set_position(self.step);
+        self.timed = (Instant::now(), 0);
+        let per_step = (cfg.batch_size * cfg.grad_accum) as u64;
+        while self.step < cfg.steps {
+            let lr = lr_at(cfg, self.step);
+            let loss = self.step_once(lr)?;
+            self.pending.add(loss);
+            let n_tokens = per_step * self.train.seq_len as u64;
+            self.tokens_seen += n_tokens;
+            self.timed.1 += n_tokens;
+            self.step += 1;
+            bar.set_position(self.step);
+            bar.set_message(format!("loss {:.4}", loss.mean()));
+            if self.step.is_multiple_of(cfg.eval_every) || self.step == cfg.steps {
+                let row = self.eval_row(lr, Some(self.pending.mean()))?;
+                self.pending = LossSum::default();
+                bar.suspend(|| write_row(table, &row));
+                self.evals.push(row);
+                write_metrics(out, &self.evals)?;
+            }
+            if self.step.is_multiple_of(cfg.checkpoint_every) && self.step < cfg.steps {
+                let state = CheckpointState::new(
+                    &self.fingerprint,
+                    self.step,
+                    self.tokens_seen,
+                    &self.evals,
+                    self.pending,
+                );
+                save_checkpoint(out, self.b.as_ref(), &state)?;
+            }
+        }
+        bar.finish_and_clear();
+        Ok(())
+    }
+
+    /// The weights, config.json and metrics in place, checkpoints gone; the manifest body.
+    fn finish(self, out: &Path, data: &MixData, init_sha: Option<String>) -> Result<TrainBody> {
+        let elapsed = self.timed.0.elapsed().as_secs_f64();
+        let cfg_model = self.b.config().clone();
+        let weights_path = out.join("model.safetensors");
+        self.b
+            .weights()
+            .save_safetensors(&weights_path, &cfg_model)?;
+        write_json(
+            &out.join("config.json"),
+            &weights::hf_config_json(&cfg_model),
+        )?;
+        write_metrics(out, &self.evals)?;
+        let caps = self.b.capabilities();
+        let body = TrainBody {
+            config: self.cfg.clone(),
+            parameters: cfg_model.parameters(),
+            model: cfg_model,
+            backend: self.b.name().into(),
+            device: caps.device,
+            data_fingerprint: data.manifest.header.fingerprint.clone(),
+            init_sha256: init_sha,
+            tokens_trained: self.tokens_seen,
+            train_tokens_per_second: if elapsed > 0.0 {
+                self.timed.1 as f64 / elapsed
+            } else {
+                0.0
+            },
+            evals: self.evals,
+            weights: "model.safetensors".into(),
+            weights_sha256: sha256_file(&weights_path)?,
+        };
+        Ok(body)
+    }
 }
 
 /// Paths do not change what is trained; their contents are fingerprinted separately.
-fn cfg_without_paths(cfg: &TrainConfig) -> TrainConfig {
-    TrainConfig {
+fn cfg_without_paths(cfg: &TrainOptions) -> TrainOptions {
+    TrainOptions {
+        depends_on: Vec::new(),
         data: PathBuf::new(),
         init: None,
         distill_from: None,
+        // How, not what: the backend is recorded in the manifest.
+        backend: BackendKind::Cpu,
+        seed: Some(cfg.seed.unwrap_or(0)),
         ..cfg.clone()
     }
 }

@@ -1,5 +1,4 @@
-//! Training on sluice outputs through a `Backend`: [`data`] reads `mix build` splits back,
-//! [`lm`] runs `train lm` (schedule, accumulation, checkpoints, evaluation).
+//! Training on sluice outputs through a `Backend`: [`lm`] runs `train lm` (schedule,
+//! accumulation, checkpoints, evaluation, distillation) on splits read by [`crate::dataset::mix`].
 
-pub mod data;
 pub mod lm;

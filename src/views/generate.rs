@@ -5,7 +5,6 @@
 //! written to `OUT/.sluice/` before the shard is renamed into place, so a rerun keeps every finished
 //! shard and redoes the rest; the manifest is written last.
 
-use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,21 +13,24 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use arrow::array::{
     ArrayRef, BinaryBuilder, RecordBatch, StringBuilder, UInt16Builder, UInt32Builder,
 };
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::datatypes::SchemaRef;
 use image::RgbImage;
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::core::atomic::AtomicFile;
 use crate::core::fingerprint::{sha256_bytes, sha256_file};
-use crate::core::manifest::{ShardInfo, read_json, write_json};
-use crate::core::outdir::{self, OutState, WORK};
-use crate::core::progress::Progress;
+use crate::core::job::{Ctx, Identity, Job};
+use crate::core::manifest::{InputFingerprint, ShardInfo, read_json, write_json};
+use crate::core::outdir::WORK;
 use crate::core::rng::content_key;
+use crate::dataset::parquet::{ShardWriter, Shards, zstd};
+pub use crate::dataset::views::{
+    InputReport, META_KEY, SampleCounts, Skipped, ViewFormat, ViewsBody, ViewsManifest, ViewsMeta,
+    decode_view, read_manifest, views_schema,
+};
 use crate::error::{Error, IoContext, Result};
 use crate::source::OnError;
 use crate::views::decode::decode;
@@ -37,23 +39,6 @@ use crate::views::recipe::Recipe;
 use crate::views::render::render;
 use crate::views::sample::sample_view;
 use crate::views::source::{Columns, ImageSource, SampleRef};
-
-const OUTPUTS: [&str; 3] = ["views", "manifest.json", WORK];
-/// Parquet key-value metadata holding the recipe and layout (JSON).
-pub const META_KEY: &str = "sluice.views";
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum ViewFormat {
-    /// Lossless PNG.
-    Png,
-    /// JPEG at `--quality`.
-    Jpeg,
-    /// Raw HWC RGB bytes (`height` x `width` x 3).
-    Raw,
-}
 
 /// Everything that decides the output bytes. Threads never change them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -76,109 +61,12 @@ pub struct ViewsConfig {
     pub shard_samples: u32,
 }
 
-#[derive(Clone, Debug)]
-pub struct ExecConfig {
-    pub out: PathBuf,
-    pub threads: usize,
-    pub overwrite: bool,
-    pub progress: Progress,
-}
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct InputReport {
-    pub kind: String,
-    pub root: String,
-    pub files: u64,
-    pub bytes: u64,
-    /// sha256 over every input file's relative path and sha256.
-    pub sha256: String,
-    /// Files under the root that are not images, left alone.
-    pub ignored_files: u64,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Skipped {
-    pub sample_id: String,
-    pub origin: String,
-    pub reason: String,
-    pub message: String,
-}
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct SampleCounts {
-    pub listed: u64,
-    /// In this slice (`--shard i --of N`).
-    pub selected: u64,
-    pub written: u64,
-    pub skipped: BTreeMap<String, u64>,
-}
-
-/// `manifest.json`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct ViewsManifest {
-    pub sluice_version: String,
-    pub command: String,
-    pub fingerprint: String,
-    pub config: serde_json::Value,
-    pub input: InputReport,
-    pub samples: SampleCounts,
-    pub views: u64,
-    pub skipped_samples: Vec<Skipped>,
-    pub shards: Vec<ShardInfo>,
-}
-
-impl outdir::Fingerprinted for ViewsManifest {
-    fn fingerprint(&self) -> &str {
-        &self.fingerprint
-    }
-}
-
 /// One finished shard, kept in the work directory so a resumed run can rebuild the manifest.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 struct ShardReport {
     samples: u64,
     skipped: Vec<Skipped>,
     info: Option<ShardInfo>,
-}
-
-pub struct Outcome {
-    pub manifest: ViewsManifest,
-    pub up_to_date: bool,
-    pub resumed_shards: u64,
-}
-
-/// The Arrow schema of every views shard (see `schemas/views.json`).
-pub fn views_schema(metadata: &str) -> SchemaRef {
-    Arc::new(
-        Schema::new(vec![
-            Field::new("sample_id", DataType::Utf8, false),
-            Field::new("view", DataType::UInt16, false),
-            Field::new("label", DataType::Utf8, true),
-            Field::new("image", DataType::Binary, false),
-            Field::new("height", DataType::UInt32, false),
-            Field::new("width", DataType::UInt32, false),
-            Field::new("recipe", DataType::Utf8, false),
-            Field::new(
-                "params",
-                DataType::Struct(ViewParams::arrow_fields()),
-                false,
-            ),
-        ])
-        .with_metadata([(META_KEY.to_string(), metadata.to_string())].into()),
-    )
-}
-
-/// What a reader needs to interpret (and replay) the views: stored as JSON in the file metadata.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct ViewsMeta {
-    pub recipe: Recipe,
-    pub k: u32,
-    pub size: u32,
-    pub seed: u64,
-    pub format: ViewFormat,
-    pub quality: u8,
-    pub params_fields: Vec<String>,
-    pub layout: String,
 }
 
 impl ViewsConfig {
@@ -231,63 +119,95 @@ impl ViewsConfig {
     }
 }
 
-pub fn run(cfg: &ViewsConfig, exec: &ExecConfig) -> Result<Outcome> {
-    cfg.validate()?;
-    let source = ImageSource::open(&cfg.input, &cfg.columns)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(exec.threads.max(1))
-        .build()
-        .map_err(|e| Error::internal(format!("thread pool: {e}")))?;
-    let input = pool.install(|| fingerprint_inputs(&source))?;
-    let config_json = serde_json::to_value(cfg).map_err(|e| Error::internal(e.to_string()))?;
-    let fingerprint = sha256_bytes(
-        serde_json::json!({
-            "version": env!("CARGO_PKG_VERSION"),
-            "config": config_json,
-            "inputs": input.sha256,
-        })
-        .to_string()
-        .as_bytes(),
-    );
-    let out = &exec.out;
-    if let OutState::UpToDate(manifest) =
-        outdir::prepare::<ViewsManifest>(out, &fingerprint, exec.overwrite, &OUTPUTS)?
-    {
-        return Ok(Outcome {
-            manifest: *manifest,
-            up_to_date: true,
-            resumed_shards: 0,
-        });
+/// `views gen` as a [`Job`]; the source is listed and hashed when its identity is taken.
+pub struct ViewsGen {
+    cfg: ViewsConfig,
+    opened: Option<(ImageSource, InputReport)>,
+}
+
+impl ViewsGen {
+    pub fn new(cfg: ViewsConfig) -> Self {
+        ViewsGen { cfg, opened: None }
+    }
+}
+
+impl Job for ViewsGen {
+    type Body = ViewsBody;
+
+    fn command(&self) -> &'static str {
+        "views gen"
     }
 
+    fn outputs(&self) -> Vec<String> {
+        vec!["views".into()]
+    }
+
+    fn validate(&self) -> Result<()> {
+        self.cfg.validate()
+    }
+
+    fn identity(&mut self, id: &mut Identity) -> Result<()> {
+        let source = ImageSource::open(&self.cfg.input, &self.cfg.columns)?;
+        let input = id.pool()?.install(|| fingerprint_inputs(&source))?;
+        id.input(
+            "images",
+            InputFingerprint {
+                path: input.root.clone(),
+                bytes: input.bytes,
+                sha256: input.sha256.clone(),
+            },
+        );
+        id.add("config", &self.cfg)?;
+        self.opened = Some((source, input));
+        Ok(())
+    }
+
+    fn execute(&mut self, ctx: &mut Ctx) -> Result<ViewsBody> {
+        let (source, input) = self
+            .opened
+            .take()
+            .ok_or_else(|| Error::internal("views gen executed before its identity"))?;
+        generate(&self.cfg, ctx, &source, input)
+    }
+}
+
+fn generate(
+    cfg: &ViewsConfig,
+    ctx: &mut Ctx,
+    source: &ImageSource,
+    input: InputReport,
+) -> Result<ViewsBody> {
+    let pool = ctx.pool()?;
+    let out = ctx.out;
     let selected: Vec<&SampleRef> = source
         .samples
         .iter()
         .filter(|s| cfg.of == 1 || content_key(s.id.as_bytes()) % cfg.of as u64 == cfg.shard as u64)
         .collect();
     let meta = serde_json::to_string(&cfg.meta()).map_err(|e| Error::internal(e.to_string()))?;
-    let schema = views_schema(&meta);
-    let dir = out.join("views");
-    std::fs::create_dir_all(&dir).at("create", &dir)?;
-    let bar = exec.progress.bar(selected.len() as u64, "views", "samples");
+    let shards = Shards::new(out, "views", views_schema(&meta), props(cfg))?;
+    let bar = ctx
+        .exec
+        .progress
+        .bar(selected.len() as u64, "views", "samples");
     let chunks: Vec<&[&SampleRef]> = selected.chunks(cfg.shard_samples as usize).collect();
     let mut reports: Vec<Option<ShardReport>> = vec![None; chunks.len()];
     let mut todo = Vec::new();
     for (j, chunk) in chunks.iter().enumerate() {
         let report_path = out.join(WORK).join(format!("part-{j:05}.json"));
-        if out.join(shard_rel(j)).exists() && report_path.exists() {
+        if shards.finished(j) && report_path.exists() {
             reports[j] = Some(read_json::<ShardReport>(&report_path)?);
             bar.inc(chunk.len() as u64);
         } else {
             todo.push((j, *chunk));
         }
     }
-    let resumed = (chunks.len() - todo.len()) as u64;
+    ctx.resumed((chunks.len() - todo.len()) as u64);
     // Rendering (the pool) and writing (one thread) overlap: the writer takes finished row groups
     // through a short queue and owns each shard from open to rename.
     let written = std::thread::scope(|scope| -> Result<Vec<(usize, ShardReport)>> {
         let (tx, rx) = sync_channel::<ToWriter>(2);
-        let writer = scope.spawn(|| shard_writer(rx, &schema, cfg, out));
+        let writer = scope.spawn(|| shard_writer(rx, &shards, cfg, out));
         let produced = (|| -> Result<()> {
             for (j, chunk) in &todo {
                 let open = ToWriter::Open {
@@ -298,7 +218,7 @@ pub fn run(cfg: &ViewsConfig, exec: &ExecConfig) -> Result<Outcome> {
                     return Ok(()); // the writer failed; join() reports why
                 }
                 for group in chunk.chunks(cfg.group_samples as usize) {
-                    let (kept, skipped) = pool.install(|| render_group(cfg, &source, group))?;
+                    let (kept, skipped) = pool.install(|| render_group(cfg, source, group))?;
                     bar.inc(group.len() as u64);
                     if tx.send(ToWriter::Group { kept, skipped }).is_err() {
                         return Ok(());
@@ -325,10 +245,20 @@ pub fn run(cfg: &ViewsConfig, exec: &ExecConfig) -> Result<Outcome> {
         .into_iter()
         .collect::<Option<_>>()
         .ok_or_else(|| Error::internal("a shard was neither resumed nor written"))?;
+    body(cfg, source, selected.len() as u64, input, reports)
+}
 
+/// The manifest body from every shard's report.
+fn body(
+    cfg: &ViewsConfig,
+    source: &ImageSource,
+    selected: u64,
+    input: InputReport,
+    reports: Vec<ShardReport>,
+) -> Result<ViewsBody> {
     let mut samples = SampleCounts {
         listed: source.samples.len() as u64,
-        selected: selected.len() as u64,
+        selected,
         ..Default::default()
     };
     let mut skipped_samples = Vec::new();
@@ -341,24 +271,26 @@ pub fn run(cfg: &ViewsConfig, exec: &ExecConfig) -> Result<Outcome> {
         }
         shards.extend(r.info);
     }
-    let manifest = ViewsManifest {
-        sluice_version: env!("CARGO_PKG_VERSION").into(),
-        command: "views gen".into(),
-        fingerprint,
-        config: config_json,
+    Ok(ViewsBody {
+        config: serde_json::to_value(cfg).map_err(|e| Error::internal(e.to_string()))?,
         input,
         views: samples.written * cfg.k as u64,
         samples,
         skipped_samples,
         shards,
-    };
-    write_json(&out.join("manifest.json"), &manifest)?;
-    let _ = std::fs::remove_dir_all(out.join(WORK));
-    Ok(Outcome {
-        manifest,
-        up_to_date: false,
-        resumed_shards: resumed,
     })
+}
+
+/// How views shards are written: ZSTD 3, encoded images stored as they are, row groups of whole
+/// K-view groups.
+fn props(cfg: &ViewsConfig) -> WriterProperties {
+    zstd(3)
+        // Encoded images do not compress; raw pixels are left raw for speed.
+        .set_column_compression(ColumnPath::from("image"), Compression::UNCOMPRESSED)
+        .set_column_dictionary_enabled(ColumnPath::from("image"), false)
+        .set_max_row_group_row_count(Some((cfg.group_samples as usize * cfg.k as usize).max(1)))
+        .set_created_by(format!("sluice {}", env!("CARGO_PKG_VERSION")))
+        .build()
 }
 
 fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
@@ -389,10 +321,6 @@ fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
 type View = (ViewParams, u32, Vec<u8>);
 /// One sample's K views, or why it was skipped.
 type Rendered = std::result::Result<Vec<View>, Skipped>;
-
-fn shard_rel(j: usize) -> String {
-    format!("views/part-{j:05}.parquet")
-}
 
 /// Samples of a row group that rendered, with their K views.
 type Kept<'a> = Vec<(&'a SampleRef, Vec<View>)>;
@@ -447,79 +375,44 @@ fn render_group<'a>(
 /// its report is saved; if the queue ends mid-shard (the renderer failed), the temp file goes.
 fn shard_writer(
     rx: Receiver<ToWriter<'_>>,
-    schema: &SchemaRef,
+    shards: &Shards,
     cfg: &ViewsConfig,
     out: &Path,
 ) -> Result<Vec<(usize, ShardReport)>> {
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("valid level"),
-        ))
-        // Encoded images do not compress; raw pixels are left raw for speed.
-        .set_column_compression(ColumnPath::from("image"), Compression::UNCOMPRESSED)
-        .set_column_dictionary_enabled(ColumnPath::from("image"), false)
-        .set_max_row_group_row_count(Some((cfg.group_samples as usize * cfg.k as usize).max(1)))
-        .set_created_by(format!("sluice {}", env!("CARGO_PKG_VERSION")))
-        .build();
     let mut done = Vec::new();
-    let mut open: Option<(usize, ArrowWriter<AtomicFile>, ShardReport, u64)> = None;
+    let mut open: Option<(usize, ShardWriter, ShardReport)> = None;
     for msg in rx {
         match msg {
             ToWriter::Open { shard, samples } => {
-                let path = out.join(shard_rel(shard));
-                let writer = ArrowWriter::try_new(
-                    AtomicFile::create(&path)?,
-                    schema.clone(),
-                    Some(props.clone()),
-                )
-                .map_err(|e| {
-                    Error::internal(format!("parquet writer for {}: {e}", path.display()))
-                })?;
                 let report = ShardReport {
                     samples,
                     ..Default::default()
                 };
-                open = Some((shard, writer, report, 0));
+                open = Some((shard, shards.create(shard)?, report));
             }
             ToWriter::Group { kept, skipped } => {
-                let (shard, writer, report, rows) = open
+                let (_, writer, report) = open
                     .as_mut()
                     .ok_or_else(|| Error::internal("row group outside a shard"))?;
                 report.skipped.extend(skipped);
                 if !kept.is_empty() {
                     // Built here, not in the render loop, so the copy overlaps the next group.
-                    let batch = to_batch(schema, cfg, &kept)?;
-                    *rows += batch.num_rows() as u64;
-                    writer
-                        .write(&batch)
-                        .and_then(|_| writer.flush())
-                        .map_err(|e| {
-                            Error::internal(format!("write {}: {e}", shard_rel(*shard)))
-                        })?;
+                    writer.write(&to_batch(shards.schema(), cfg, &kept)?)?;
+                    writer.flush()?;
                 }
             }
             ToWriter::Close => {
-                let (shard, writer, mut report, rows) = open
+                let (shard, writer, mut report) = open
                     .take()
                     .ok_or_else(|| Error::internal("close outside a shard"))?;
-                let rel = shard_rel(shard);
-                let mut file = writer
-                    .into_inner()
-                    .map_err(|e| Error::internal(format!("finish {rel}: {e}")))?;
-                file.flush_and_sync()?;
-                let (bytes, sha256) = file.digest();
-                report.info = Some(ShardInfo {
-                    path: rel,
-                    rows,
-                    bytes,
-                    sha256,
-                });
+                let closed = writer.close()?;
+                report.info = Some(closed.info.clone());
                 // The report first, then the rename: a shard on disk always has its report.
                 write_json(
                     &out.join(WORK).join(format!("part-{shard:05}.json")),
                     &report,
                 )?;
-                file.commit()?;
+                closed.commit()?;
                 done.push((shard, report));
             }
         }
@@ -598,21 +491,6 @@ pub fn encode(img: &RgbImage, format: ViewFormat, quality: u8) -> Result<Vec<u8>
     Ok(buf)
 }
 
-/// Decode a stored view back to pixels.
-pub fn decode_view(bytes: &[u8], format: ViewFormat, width: u32, height: u32) -> Result<RgbImage> {
-    match format {
-        ViewFormat::Raw => RgbImage::from_raw(width, height, bytes.to_vec()).ok_or_else(|| {
-            Error::input(format!(
-                "raw view holds {} bytes, not {width}x{height}x3",
-                bytes.len()
-            ))
-        }),
-        _ => image::load_from_memory(bytes)
-            .map(|i| i.into_rgb8())
-            .map_err(|e| Error::input(format!("stored view does not decode: {e}"))),
-    }
-}
-
 fn to_batch(
     schema: &SchemaRef,
     cfg: &ViewsConfig,
@@ -655,16 +533,4 @@ fn to_batch(
     ];
     RecordBatch::try_new(schema.clone(), columns)
         .map_err(|e| Error::internal(format!("views batch: {e}")))
-}
-
-/// Read `manifest.json` of a views output directory.
-pub fn read_manifest(dir: &Path) -> Result<ViewsManifest> {
-    let path = dir.join("manifest.json");
-    if !path.exists() {
-        return Err(Error::input(format!(
-            "{} has no manifest.json: not a finished `views gen` output",
-            dir.display()
-        )));
-    }
-    read_json(&path)
 }

@@ -5,10 +5,12 @@
 pub mod decode;
 pub mod generate;
 pub mod ops;
-pub mod params;
+pub mod options;
 pub mod preview;
-pub mod recipe;
 pub mod render;
 pub mod replay;
 pub mod sample;
 pub mod source;
+
+// The recipe and the parameter record are part of the views format (`dataset::views`).
+pub use crate::dataset::views::{params, recipe};

@@ -6,14 +6,14 @@ use std::path::Path;
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use image::{Rgb, RgbImage};
 
+use crate::core::FONT_TTF;
 use crate::core::atomic::write_atomic;
+use crate::dataset::views::params::ViewParams;
+use crate::dataset::views::recipe::Interpolation;
+use crate::dataset::views::{ViewFormat, ViewRow, decode_view, read_manifest, read_shard};
 use crate::error::{Error, Result};
-use crate::plan::plot::FONT_TTF;
-use crate::views::generate::{ViewFormat, decode_view, encode, read_manifest};
-use crate::views::params::ViewParams;
-use crate::views::recipe::Interpolation;
+use crate::views::generate::encode;
 use crate::views::render::resized_crop;
-use crate::views::replay::{ViewRow, read_shard};
 
 const TILE: u32 = 160;
 const PAD: u32 = 8;

@@ -3,6 +3,7 @@
 mod backend;
 mod bad_input;
 mod interop;
+mod jobs;
 mod logits;
 mod mix;
 mod pipeline;

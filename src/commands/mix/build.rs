@@ -4,70 +4,37 @@ use std::time::Instant;
 
 use crate::cli::mix::MixBuildArgs;
 use crate::commands::{samples_dir, thousands};
+use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
+use crate::dataset::mix::MixManifest;
 use crate::error::{Error, Result};
-use crate::mix::build::{ExecConfig, MixConfig, MixManifest, run as build};
-use crate::source::SourceSpec;
+use crate::mix::build::MixBuild;
 
-pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
+pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
     let start = Instant::now();
+    let o = &mut args.options;
     // The shipped samples stand in for whatever is not given; --target alone means no pretraining data.
-    let use_samples = args.target.is_empty() && args.pretrain.is_empty();
-    let samples = if use_samples || args.tokenizer.is_none() {
-        Some(samples_dir()?)
-    } else {
-        None
-    };
-    let sample = |rel: &str| {
-        samples
-            .as_ref()
-            .map(|s| s.join(rel))
-            .ok_or_else(|| Error::internal("samples"))
-    };
-    let spec = |name: &str, paths, filter: &Option<String>| SourceSpec {
-        name: name.to_string(),
-        paths,
-        text_column: args.text_column.clone(),
-        filter: filter.clone().or_else(|| args.filter.clone()),
-        on_error: args.on_error,
-    };
-    let (target, pretrain) = if use_samples {
-        (vec![sample("target")?], vec![sample("pretrain")?])
-    } else {
-        (args.target.clone(), args.pretrain.clone())
-    };
-    if target.is_empty() {
+    let use_samples = o.target.is_empty() && o.pretrain.is_empty();
+    if use_samples {
+        let s = samples_dir()?;
+        (o.target, o.pretrain) = (vec![s.join("target")], vec![s.join("pretrain")]);
+    }
+    if o.tokenizer.is_none() {
+        o.tokenizer = Some(samples_dir()?.join("tokenizer.json"));
+    }
+    if o.target.is_empty() {
         return Err(Error::config(
             "--pretrain needs --target: the target-domain data to finetune on",
         ));
     }
-    let cfg = MixConfig {
-        target: spec("target", target, &args.target_where),
-        pretrain: (!pretrain.is_empty()).then(|| spec("pretrain", pretrain, &args.pretrain_where)),
-        inject: args.inject.clone(),
-        tokenizer: match &args.tokenizer {
-            Some(t) => t.clone(),
-            None => sample("tokenizer.json")?,
-        },
-        tokenizer_engine: args.tokenizer_engine,
-        eos: args.eos.clone(),
-        seq_len: args.seq_len,
-        epochs: args.epochs,
-        val_frac: args.val_frac,
-        seed: args.seed,
-        formats: args.format.clone(),
-        shard_rows: args.shard_rows,
-    };
-    let exec = ExecConfig {
-        out: args.out.clone(),
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        shuffle_mem: args.shuffle_mem_mb << 20,
-        overwrite: args.overwrite,
-        progress: Progress::auto(quiet || args.json),
-    };
-    let outcome = build(&cfg, &exec)?;
+    let cfg = o.config(0)?;
+    let exec = Exec::new(
+        args.out.clone(),
+        args.overwrite,
+        args.threads,
+        Progress::auto(quiet || args.json),
+    );
+    let outcome = run_job(&mut MixBuild::new(cfg, args.shuffle_mem_mb << 20), &exec)?;
     if args.json {
         println!(
             "{}",
@@ -77,7 +44,7 @@ pub fn run(args: MixBuildArgs, quiet: bool) -> Result<()> {
     } else {
         let note = if outcome.up_to_date {
             " (already complete: nothing to do)"
-        } else if outcome.resumed {
+        } else if outcome.resumed > 0 {
             " (resumed)"
         } else {
             ""

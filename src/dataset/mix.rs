@@ -1,15 +1,128 @@
-//! Packed sequences read back from a `mix build` output directory, in training order.
+//! The `mix build` format: packed sequences (`schemas/mix_sequences.json`), the manifest's body,
+//! and the reader that gives the splits back in training order.
 
-use std::fs::File;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use arrow::array::{Array, ListArray, UInt32Array};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, UInt32Type};
+use parquet::file::properties::WriterProperties;
+use serde::{Deserialize, Serialize};
 
+use super::parquet::{for_each_batch, list, list_values, zstd};
 use crate::backend::TokenBatch;
-use crate::core::manifest::read_json;
-use crate::error::{Error, IoContext, Result};
-use crate::mix::build::MixManifest;
+use crate::core::job::Manifest;
+use crate::core::manifest::{ShardInfo, read_json};
+use crate::error::{Error, Result};
+
+/// One packed training sequence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sequence {
+    pub tokens: Vec<u32>,
+    /// Positions in `tokens` where a document begins.
+    pub doc_starts: Vec<u32>,
+}
+
+/// The Arrow schema of every sequence shard (see `schemas/mix_sequences.json`).
+pub fn sequence_schema() -> SchemaRef {
+    let item = || Arc::new(Field::new("item", DataType::UInt32, false));
+    Arc::new(Schema::new(vec![
+        Field::new("input_ids", DataType::List(item()), false),
+        Field::new("source", DataType::Utf8, false),
+        Field::new("doc_starts", DataType::List(item()), false),
+    ]))
+}
+
+/// Rows per row group of a sequence shard.
+pub const ROW_GROUP_ROWS: usize = 1024;
+
+/// How sequence shards are written: ZSTD level 1, row groups of 1024 sequences.
+pub fn sequence_props() -> WriterProperties {
+    zstd(1)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .build()
+}
+
+/// What the manifest records about the tokenizer.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TokenizerInfo {
+    pub path: String,
+    pub sha256: String,
+    pub vocab_size: u32,
+    pub eos_token: Option<String>,
+    pub eos_id: Option<u32>,
+    pub engine: String,
+}
+
+/// Per-source counts from phase 1.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SourceCounts {
+    pub files: u64,
+    pub bytes: u64,
+    pub records: u64,
+    pub skipped: BTreeMap<String, u64>,
+    pub train_documents: u64,
+    pub val_documents: u64,
+    /// Unique train tokens (one epoch), end-of-document tokens included.
+    pub train_tokens: u64,
+    pub val_tokens: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SourceInSplit {
+    pub sequences: u64,
+    pub tokens: u64,
+    /// Documents that begin inside this split (a document repeated over epochs counts each time).
+    pub documents: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SplitReport {
+    pub sequences: u64,
+    pub tokens: u64,
+    pub by_source: BTreeMap<String, SourceInSplit>,
+    /// Tokens left over at the end of a stream, fewer than one sequence.
+    pub dropped_tail_tokens: u64,
+    pub files: Vec<ShardInfo>,
+}
+
+impl SplitReport {
+    pub fn count(&mut self, source: &str, seq: &Sequence) {
+        self.sequences += 1;
+        self.tokens += seq.tokens.len() as u64;
+        let s = self.by_source.entry(source.to_string()).or_default();
+        s.sequences += 1;
+        s.tokens += seq.tokens.len() as u64;
+        s.documents += seq.doc_starts.len() as u64;
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ScheduleReport {
+    pub inject: String,
+    pub inject_exact: String,
+    pub target_sequences: u64,
+    pub pretrain_sequences: u64,
+    pub total_sequences: u64,
+    pub achieved_fraction: f64,
+    /// max over prefixes n of |pretrain(n) - p*n|, in sequences.
+    pub max_prefix_deviation: f64,
+    /// Pretraining train tokens never used (pretraining data does not repeat).
+    pub pretrain_unused_tokens: u64,
+}
+
+/// What `mix build`'s manifest holds after the common header.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MixBody {
+    pub config: serde_json::Value,
+    pub tokenizer: TokenizerInfo,
+    pub sources: BTreeMap<String, SourceCounts>,
+    pub schedule: ScheduleReport,
+    pub splits: BTreeMap<String, SplitReport>,
+}
+
+/// `manifest.json` of a `mix build` output.
+pub type MixManifest = Manifest<MixBody>;
 
 /// One split held in memory: `rows * seq_len` ids and each row's document starts.
 pub struct Split {
@@ -138,54 +251,12 @@ impl MixData {
     }
 }
 
-fn list_column<'a>(
-    batch: &'a arrow::record_batch::RecordBatch,
-    name: &str,
-    path: &Path,
-) -> Result<&'a ListArray> {
-    batch
-        .column_by_name(name)
-        .and_then(|c| c.as_any().downcast_ref::<ListArray>())
-        .ok_or_else(|| {
-            Error::input(format!(
-                "column `{name}` (list<uint32>) missing in {}",
-                path.display()
-            ))
-        })
-}
-
-fn u32_values<'a>(list: &'a ListArray, row: usize, name: &str, path: &Path) -> Result<&'a [u32]> {
-    let values = list
-        .values()
-        .as_any()
-        .downcast_ref::<UInt32Array>()
-        .ok_or_else(|| {
-            Error::input(format!(
-                "column `{name}` in {} is not list<uint32>",
-                path.display()
-            ))
-        })?;
-    let offsets = list.value_offsets();
-    let (s, e) = (offsets[row] as usize, offsets[row + 1] as usize);
-    Ok(&values.values()[s..e])
-}
-
 fn read_shard(path: &Path, split: &mut Split) -> Result<()> {
-    let file = File::open(path).at("open shard", path)?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
-        .map_err(|e| {
-            Error::input(format!(
-                "{} is not a readable Parquet shard: {e}",
-                path.display()
-            ))
-        })?;
-    for batch in reader {
-        let batch = batch.map_err(|e| Error::input(format!("reading {}: {e}", path.display())))?;
-        let ids = list_column(&batch, "input_ids", path)?;
-        let starts = list_column(&batch, "doc_starts", path)?;
+    for_each_batch(path, |batch| {
+        let ids = list(batch, "input_ids", path)?;
+        let starts = list(batch, "doc_starts", path)?;
         for r in 0..batch.num_rows() {
-            let row = u32_values(ids, r, "input_ids", path)?;
+            let row = list_values::<UInt32Type>(ids, r, "input_ids", path)?;
             if row.len() != split.seq_len {
                 return Err(Error::input(format!(
                     "{}: row {r} has {} tokens, the manifest's seq_len is {}",
@@ -197,8 +268,8 @@ fn read_shard(path: &Path, split: &mut Split) -> Result<()> {
             split.tokens.extend_from_slice(row);
             split
                 .doc_starts
-                .push(u32_values(starts, r, "doc_starts", path)?.to_vec());
+                .push(list_values::<UInt32Type>(starts, r, "doc_starts", path)?.to_vec());
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

@@ -1,0 +1,292 @@
+//! The shape every command runs in. A [`Job`] says what it is called, which entries of its output
+//! directory it owns, what decides its output (its identity) and how to do the work; [`run_job`]
+//! does the rest, the same way for every command:
+//!
+//! 1. check the options ([`Job::validate`]), before anything is read;
+//! 2. lock the output directory ([`DirLock`]): a second run on it fails as `busy`, untouched;
+//! 3. fingerprint the identity (always with the sluice version);
+//! 4. the output-directory protocol ([`outdir::prepare`]): a finished output of this fingerprint
+//!    is up to date, an unfinished one is resumed, another one is refused or, with `--overwrite`,
+//!    cleared;
+//! 5. [`Job::execute`], which keeps whatever an earlier run of this fingerprint finished;
+//! 6. the manifest, last: a common [`Header`] and the job's own body;
+//! 7. on a failure before any output was written, no trace is left.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::core::fingerprint::{sha256_bytes, sha256_file};
+use crate::core::lock::DirLock;
+use crate::core::manifest::{InputFingerprint, write_json};
+use crate::core::outdir::{self, Fingerprinted, OutState, WORK};
+use crate::core::progress::Progress;
+use crate::error::{Error, IoContext, Result};
+
+/// One command's work on one output directory.
+pub trait Job {
+    /// What the manifest holds after the common header.
+    type Body: Serialize + DeserializeOwned;
+    /// The command as a user types it, e.g. `mix build`.
+    fn command(&self) -> &'static str;
+    /// Entries of the output directory this job writes; cleared when they belong to another
+    /// configuration. The work directory and the manifest are added by [`run_job`], which asks
+    /// after [`Job::identity`].
+    fn outputs(&self) -> Vec<String>;
+    /// Entries of `outputs` that only hold resume state (checkpoints): removed once the manifest
+    /// is written.
+    fn transient(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Checks on the options alone; nothing is read yet.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Write everything that decides the output into `id`: options, input fingerprints.
+    fn identity(&mut self, id: &mut Identity) -> Result<()>;
+    /// Do the work in `ctx.out` (locked and prepared), keeping what an earlier run of the same
+    /// fingerprint finished.
+    fn execute(&mut self, ctx: &mut Ctx) -> Result<Self::Body>;
+}
+
+/// What decides a job's output. The fingerprint is the sha256 of these fields as JSON (keys
+/// sorted), with `version` (sluice's) always among them and `inputs` when any were added.
+pub struct Identity {
+    fields: serde_json::Map<String, serde_json::Value>,
+    inputs: BTreeMap<String, Vec<InputFingerprint>>,
+    threads: usize,
+}
+
+impl Identity {
+    fn new(threads: usize) -> Self {
+        Identity {
+            fields: serde_json::Map::new(),
+            inputs: BTreeMap::new(),
+            threads,
+        }
+    }
+
+    /// Workers for hashing many inputs: the run's `--threads`.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
+        pool(self.threads)
+    }
+
+    /// Add a field (options, a digest); it changes the fingerprint.
+    pub fn add(&mut self, key: &str, value: impl Serialize) -> Result<()> {
+        let v = serde_json::to_value(value)
+            .map_err(|e| Error::internal(format!("fingerprint field `{key}`: {e}")))?;
+        self.fields.insert(key.to_string(), v);
+        Ok(())
+    }
+
+    /// Add an input under `role`, as given (when its digest is known already).
+    pub fn input(&mut self, role: &str, fp: InputFingerprint) {
+        self.inputs.entry(role.to_string()).or_default().push(fp);
+    }
+
+    /// Add the file at `path` under `role`, hashing it; returns its sha256.
+    pub fn input_file(&mut self, role: &str, path: &Path) -> Result<String> {
+        let bytes = std::fs::metadata(path).at("stat", path)?.len();
+        let sha256 = sha256_file(path)?;
+        self.input(
+            role,
+            InputFingerprint {
+                path: path.display().to_string(),
+                bytes,
+                sha256: sha256.clone(),
+            },
+        );
+        Ok(sha256)
+    }
+
+    fn finish(mut self) -> Result<(String, BTreeMap<String, Vec<InputFingerprint>>)> {
+        self.add("version", env!("CARGO_PKG_VERSION"))?;
+        if !self.inputs.is_empty() {
+            let inputs = std::mem::take(&mut self.inputs);
+            self.add("inputs", &inputs)?;
+            self.inputs = inputs;
+        }
+        let text = serde_json::Value::Object(self.fields).to_string();
+        Ok((sha256_bytes(text.as_bytes()), self.inputs))
+    }
+}
+
+/// The part of `manifest.json` every command writes the same way.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Header {
+    pub command: String,
+    pub sluice_version: String,
+    pub fingerprint: String,
+    /// Input files by role, as they were read.
+    pub inputs: BTreeMap<String, Vec<InputFingerprint>>,
+}
+
+/// `manifest.json`: the header, then the job's body (its fields at the top level).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest<B> {
+    #[serde(flatten)]
+    pub header: Header,
+    #[serde(flatten)]
+    pub body: B,
+}
+
+impl<B> std::ops::Deref for Manifest<B> {
+    type Target = B;
+    fn deref(&self) -> &B {
+        &self.body
+    }
+}
+
+impl<B> Fingerprinted for Manifest<B> {
+    fn fingerprint(&self) -> &str {
+        &self.header.fingerprint
+    }
+}
+
+/// How a job runs; none of it changes a byte of the output.
+#[derive(Clone, Debug)]
+pub struct Exec {
+    pub out: PathBuf,
+    pub overwrite: bool,
+    pub threads: usize,
+    pub progress: Progress,
+}
+
+impl Exec {
+    pub fn new(out: PathBuf, overwrite: bool, threads: Option<usize>, progress: Progress) -> Self {
+        Exec {
+            out,
+            overwrite,
+            threads: threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            progress,
+        }
+    }
+}
+
+/// What [`Job::execute`] works with.
+pub struct Ctx<'a> {
+    pub out: &'a Path,
+    pub fingerprint: &'a str,
+    pub exec: &'a Exec,
+    resumed: u64,
+}
+
+impl Ctx<'_> {
+    /// Scratch space inside the output directory, removed once the manifest is written.
+    pub fn work(&self) -> PathBuf {
+        self.out.join(WORK)
+    }
+
+    /// Record that `n` units (shards, a phase, a checkpoint's steps) were kept from an earlier run.
+    pub fn resumed(&mut self, n: u64) {
+        self.resumed += n;
+    }
+
+    /// A thread pool of `--threads` workers.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
+        pool(self.exec.threads)
+    }
+}
+
+/// `threads` workers; 0: one per core.
+fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::internal(format!("start thread pool: {e}")))
+}
+
+/// What a run did.
+pub struct Outcome<B> {
+    pub manifest: Manifest<B>,
+    /// The output was already complete; nothing was done.
+    pub up_to_date: bool,
+    /// Units kept from an earlier, interrupted run (0: none).
+    pub resumed: u64,
+}
+
+/// The fingerprint `run_job` would give `job` now, without locking or writing anything (a slice of
+/// a sharded pipeline checks that the build it waits for is of its own configuration).
+pub fn fingerprint<J: Job>(job: &mut J) -> Result<String> {
+    job.validate()?;
+    let mut id = Identity::new(0);
+    job.identity(&mut id)?;
+    Ok(id.finish()?.0)
+}
+
+/// Run `job` into `exec.out` with the lock, the resume protocol and the manifest last.
+pub fn run_job<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
+    job.validate()?;
+    let lock = DirLock::acquire(&exec.out)?;
+    let result = locked(job, exec);
+    if result.is_err() && !wrote_any(&exec.out, &job.outputs()) {
+        // Nothing was written for the user: leave no trace.
+        let _ = std::fs::remove_dir_all(exec.out.join(WORK));
+        let created = lock.created;
+        drop(lock);
+        if created {
+            let _ = std::fs::remove_dir(&exec.out);
+        }
+    }
+    result
+}
+
+fn locked<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
+    let out = exec.out.as_path();
+    let mut id = Identity::new(exec.threads);
+    job.identity(&mut id)?;
+    let (fingerprint, inputs) = id.finish()?;
+    // Asked after the identity: what a job writes may depend on its inputs (a cache's splits).
+    let outputs = job.outputs();
+    let mut owned: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    owned.extend(["manifest.json", WORK]);
+    if let OutState::UpToDate(manifest) =
+        outdir::prepare::<Manifest<J::Body>>(out, &fingerprint, exec.overwrite, &owned)?
+    {
+        return Ok(Outcome {
+            manifest: *manifest,
+            up_to_date: true,
+            resumed: 0,
+        });
+    }
+    let mut ctx = Ctx {
+        out,
+        fingerprint: &fingerprint,
+        exec,
+        resumed: 0,
+    };
+    let body = job.execute(&mut ctx)?;
+    let resumed = ctx.resumed;
+    let manifest = Manifest {
+        header: Header {
+            command: job.command().to_string(),
+            sluice_version: env!("CARGO_PKG_VERSION").to_string(),
+            fingerprint,
+            inputs,
+        },
+        body,
+    };
+    write_json(&out.join("manifest.json"), &manifest)?;
+    for scratch in job.transient().iter().map(String::as_str).chain([WORK]) {
+        let _ = std::fs::remove_dir_all(out.join(scratch));
+    }
+    Ok(Outcome {
+        manifest,
+        up_to_date: false,
+        resumed,
+    })
+}
+
+/// Whether any of `outputs` holds something (a file, or a directory with an entry).
+fn wrote_any(out: &Path, outputs: &[String]) -> bool {
+    outputs.iter().any(|o| {
+        let p = out.join(o);
+        match std::fs::read_dir(&p) {
+            Ok(mut d) => d.next().is_some(),
+            Err(_) => p.exists(),
+        }
+    })
+}
