@@ -12,7 +12,8 @@ T=$("$root/scripts/fetch_models.sh")
 rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
-ln -s "$root/samples" samples
+# A copy, not a link: a symlink out of a pipeline's roots is refused.
+cp -r "$root/samples" samples
 mkdir pipelines
 # The pipeline files both builds know (PIPELINES to choose others), writing under OUT (their `out`
 # points at ../sluice-out).
@@ -32,8 +33,9 @@ s mix build --inject 0.01 --tokenizer smol-tokenizer.json --seq-len 256 --out sl
 # README: --steps 200 --batch-size 4 --grad-accum 4 (hours on 2 cores); here 1 step of 1 x 2.
 s train lm --data sluice-out/smol-mix --init "$T" --steps 1 --batch-size 1 --grad-accum 2 \
   --lr 1e-4 --warmup 20 --eval-every 50 --eval-sequences 2 --out sluice-out/ft
-# README: --steps 500; here 20.
-s train lm --data sluice-out/mix --arch tiny --steps 20 --out sluice-out/scratch
+# README: --steps 500 at the default batch (4 x 2048 tokens); here 2 steps of 1 sequence.
+s train lm --data sluice-out/mix --arch tiny --steps 2 --batch-size 1 --eval-sequences 1 \
+  --out sluice-out/scratch
 # README: the whole split; here the first 8 sequences of each.
 s logits cache --data sluice-out/smol-mix --teacher "$T" --k 64 --limit 8 --out sluice-out/logits
 s logits cache --data sluice-out/smol-mix --teacher "$T" --mode sample --draws 50 --limit 8 \

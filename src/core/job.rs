@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::fingerprint::{sha256_bytes, sha256_file};
 use crate::core::lock::DirLock;
-use crate::core::manifest::{InputFingerprint, write_json};
+use crate::core::manifest::{InputFingerprint, read_json, write_json};
 use crate::core::outdir::{self, Fingerprinted, OutState, WORK};
 use crate::core::progress::Progress;
 use crate::error::{Error, IoContext, Result};
@@ -132,6 +132,33 @@ pub struct Manifest<B> {
     pub body: B,
 }
 
+impl<B: DeserializeOwned> Manifest<B> {
+    /// The manifest of a finished `command` output in `dir`.
+    pub fn read(dir: &Path, command: &str) -> Result<Self> {
+        let path = dir.join("manifest.json");
+        if !path.exists() {
+            return Err(Error::input(format!(
+                "{} is not a finished `{command}` output (no manifest.json)",
+                dir.display()
+            )));
+        }
+        let v: serde_json::Value = read_json(&path)?;
+        let found = v.get("command").and_then(|c| c.as_str()).unwrap_or("");
+        if found != command {
+            return Err(Error::input(format!(
+                "{} holds a `{found}` output, not a `{command}` one",
+                dir.display()
+            )));
+        }
+        serde_json::from_value(v).map_err(|e| {
+            Error::input(format!(
+                "{} is not a valid `{command}` manifest: {e}",
+                path.display()
+            ))
+        })
+    }
+}
+
 impl<B> std::ops::Deref for Manifest<B> {
     type Target = B;
     fn deref(&self) -> &B {
@@ -187,7 +214,7 @@ impl Ctx<'_> {
 
     /// A thread pool of `--threads` workers.
     pub fn pool(&self) -> Result<rayon::ThreadPool> {
-        pool(self.exec.threads)
+        pool(self.exec.threads.max(1))
     }
 }
 

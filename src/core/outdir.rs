@@ -25,9 +25,10 @@ struct RunFile {
 
 pub enum OutState<M> {
     UpToDate(Box<M>),
-    Ready { created: bool },
+    Ready,
 }
 
+/// `out` exists and is locked by the caller ([`crate::core::job::run_job`]).
 pub fn prepare<M: DeserializeOwned + Fingerprinted>(
     out: &Path,
     fingerprint: &str,
@@ -35,16 +36,6 @@ pub fn prepare<M: DeserializeOwned + Fingerprinted>(
     outputs: &[&str],
 ) -> Result<OutState<M>> {
     let shown = out.display();
-    if !out.exists() {
-        std::fs::create_dir_all(out.join(WORK)).at("create", out)?;
-        write_json(
-            &out.join(WORK).join("run.json"),
-            &RunFile {
-                fingerprint: fingerprint.into(),
-            },
-        )?;
-        return Ok(OutState::Ready { created: true });
-    }
     let manifest = out.join("manifest.json");
     let run_file = out.join(WORK).join("run.json");
     let ours = manifest.exists() || run_file.exists();
@@ -96,5 +87,5 @@ pub fn prepare<M: DeserializeOwned + Fingerprinted>(
             },
         )?;
     }
-    Ok(OutState::Ready { created: empty })
+    Ok(OutState::Ready)
 }

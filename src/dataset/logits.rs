@@ -16,7 +16,7 @@ use super::mix::Split;
 use super::parquet::{for_each_batch, list, list_values, nested_values, primitive};
 use crate::core::fingerprint::sha256_file;
 use crate::core::job::Manifest;
-use crate::core::manifest::{ShardInfo, read_json};
+use crate::core::manifest::ShardInfo;
 use crate::error::{Error, Result};
 
 /// Parquet key-value metadata key holding [`CacheMeta`] as JSON.
@@ -206,16 +206,9 @@ fn read_rows(b: &RecordBatch, mode: Mode, path: &Path, out: &mut Vec<CachedSeq>)
 
 impl LogitsCache {
     pub fn open(dir: &Path) -> Result<Self> {
-        let p = dir.join("manifest.json");
-        if !p.exists() {
-            return Err(Error::input(format!(
-                "{} is not a finished `logits cache` output (no manifest.json)",
-                dir.display()
-            )));
-        }
         Ok(LogitsCache {
             dir: dir.to_path_buf(),
-            manifest: read_json(&p)?,
+            manifest: Manifest::read(dir, "logits cache")?,
         })
     }
 

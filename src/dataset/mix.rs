@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::parquet::{for_each_batch, list, list_values, zstd};
 use crate::backend::TokenBatch;
 use crate::core::job::Manifest;
-use crate::core::manifest::{ShardInfo, read_json};
+use crate::core::manifest::ShardInfo;
 use crate::error::{Error, Result};
 
 /// One packed training sequence.
@@ -179,17 +179,9 @@ pub struct MixData {
 
 impl MixData {
     pub fn open(dir: &Path) -> Result<Self> {
-        let path = dir.join("manifest.json");
-        if !path.exists() {
-            return Err(Error::input(format!(
-                "{} is not a finished `mix build` output (no manifest.json)",
-                dir.display()
-            )));
-        }
-        let manifest: MixManifest = read_json(&path)?;
         Ok(MixData {
             dir: dir.to_path_buf(),
-            manifest,
+            manifest: Manifest::read(dir, "mix build")?,
         })
     }
 

@@ -44,10 +44,10 @@ pub struct CacheOptions {
     /// Teacher weights (GGUF or safetensors).
     #[arg(long, value_name = "FILE")]
     pub teacher: PathBuf,
-    #[arg(long, value_enum, default_value_t = BackendKind::Cpu)]
+    #[arg(long, value_enum, default_value_t = cpu())]
     #[serde(default = "cpu")]
     pub backend: BackendKind,
-    #[arg(long, value_enum, default_value_t = Mode::Topk)]
+    #[arg(long, value_enum, default_value_t = topk())]
     #[serde(default = "topk")]
     pub mode: Mode,
     /// Ids kept per position (top-K mode).
@@ -59,7 +59,7 @@ pub struct CacheOptions {
     #[serde(default = "draws")]
     pub draws: usize,
     /// Softmax temperature of the cached distributions.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = unit())]
     #[serde(default = "unit")]
     pub temperature: f32,
     /// Splits to cache [default: every non-empty split of the data].
@@ -84,26 +84,15 @@ pub struct CacheOptions {
     pub seed: Option<u64>,
 }
 
-fn cpu() -> BackendKind {
-    BackendKind::Cpu
-}
-fn topk() -> Mode {
-    Mode::Topk
-}
-fn k() -> usize {
-    64
-}
-fn draws() -> usize {
-    50
-}
-fn unit() -> f32 {
-    1.0
-}
-fn batch() -> usize {
-    4
-}
-fn shard_rows() -> usize {
-    1024
+// Defaults, each written once (the CLI and the file share them).
+crate::defaults! {
+    cpu: BackendKind = BackendKind::Cpu,
+    topk: Mode = Mode::Topk,
+    k: usize = 64,
+    draws: usize = 50,
+    unit: f32 = 1.0,
+    batch: usize = 4,
+    shard_rows: usize = 1024,
 }
 
 impl CacheOptions {

@@ -42,7 +42,7 @@ pub struct MixOptions {
     #[serde(default = "seq_len")]
     pub seq_len: u32,
     /// Passes over the target data, reshuffled each time; pretraining data never repeats.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = one())]
     #[serde(default = "one")]
     pub epochs: u32,
     /// Fraction of documents held out for validation, per source, chosen by content hash.
@@ -74,14 +74,14 @@ pub struct MixOptions {
     #[serde(default = "parquet")]
     pub format: Vec<OutputFormat>,
     /// What to do with records that cannot be used (null text, invalid UTF-8, bad JSON lines).
-    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    #[arg(long, value_enum, default_value_t = fail())]
     #[serde(default = "fail")]
     pub on_error: OnError,
     /// End-of-document token appended to every document [default: detected]; "" for none.
     #[arg(long)]
     #[serde(default)]
     pub eos: Option<String>,
-    #[arg(long, value_enum, default_value_t = Engine::Auto)]
+    #[arg(long, value_enum, default_value_t = auto())]
     #[serde(default = "auto")]
     pub tokenizer_engine: Engine,
     /// Sequences per Parquet shard [default: 16M tokens' worth].
@@ -90,26 +90,15 @@ pub struct MixOptions {
     pub shard_rows: u64,
 }
 
-fn seq_len() -> u32 {
-    2048
-}
-fn one() -> u32 {
-    1
-}
-fn val_frac() -> f64 {
-    0.05
-}
-fn text() -> String {
-    "text".into()
-}
-fn parquet() -> Vec<OutputFormat> {
-    vec![OutputFormat::Parquet]
-}
-fn fail() -> OnError {
-    OnError::Fail
-}
-fn auto() -> Engine {
-    Engine::Auto
+// Defaults, each written once (the CLI and the file share them).
+crate::defaults! {
+    seq_len: u32 = 2048,
+    one: u32 = 1,
+    val_frac: f64 = 0.05,
+    text: String = "text".into(),
+    parquet: Vec<OutputFormat> = vec![OutputFormat::Parquet],
+    fail: OnError = OnError::Fail,
+    auto: Engine = Engine::Auto,
 }
 
 impl MixOptions {

@@ -57,14 +57,12 @@ pub struct Schedule {
     pub backoff_seconds: u64,
 }
 
-fn utc() -> String {
-    "UTC".into()
-}
-fn ten() -> u32 {
-    10
-}
-fn sixty() -> u64 {
-    60
+// Defaults, each written once (the CLI and the file share them).
+crate::defaults! {
+    utc: String = "UTC".into(),
+    ten: u32 = 10,
+    sixty: u64 = 60,
+    sql_rows: u64 = 1_000_000,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -114,10 +112,6 @@ pub struct SqlStep {
     /// Rows per output file.
     #[serde(default = "sql_rows")]
     pub rows_per_file: u64,
-}
-
-fn sql_rows() -> u64 {
-    1_000_000
 }
 
 /// The JSON Schema of pipeline files, generated from the types above.

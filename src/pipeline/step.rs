@@ -35,8 +35,17 @@ pub trait StepKind: Clone {
     const KIND: &'static str;
     /// Steps named in `depends_on`.
     fn depends_on(&self) -> &[String];
-    /// Path-valued options as written, with their JSON pointer below the step.
-    fn paths(&self) -> Vec<(String, String)>;
+    /// Path-valued options, with their JSON pointer below the step.
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)>;
+    /// Path-valued options as written (roots, existence and `step:` references are checked on
+    /// these).
+    fn paths(&self) -> Vec<(String, String)> {
+        let mut o = self.clone();
+        o.paths_mut()
+            .into_iter()
+            .map(|(ptr, p)| (ptr, p.to_string_lossy().into_owned()))
+            .collect()
+    }
     /// The step's main output inside its directory ("" for the directory itself): what
     /// `step:NAME` names.
     fn primary(&self) -> &'static str;
@@ -44,7 +53,7 @@ pub trait StepKind: Clone {
     fn shardable(&self) -> bool {
         false
     }
-    /// The job, with every path resolved.
+    /// The job, from these options with their paths resolved.
     fn job(&self, env: &StepEnv) -> Result<Self::Job>;
     /// What a merge adds up over the slices' manifests (shardable kinds).
     fn totals(_body: &<Self::Job as Job>::Body) -> (BTreeMap<String, u64>, Vec<ShardInfo>) {
@@ -52,20 +61,10 @@ pub trait StepKind: Clone {
     }
 }
 
-fn path_strings(paths: Vec<(String, &mut PathBuf)>) -> Vec<(String, String)> {
-    paths
-        .into_iter()
-        .map(|(ptr, p)| (ptr, p.to_string_lossy().into_owned()))
-        .collect()
-}
-
 /// `opts` with each path replaced by what `env` resolves it to.
-fn resolved<T>(opts: &T, env: &StepEnv, paths: fn(&mut T) -> Vec<(String, &mut PathBuf)>) -> T
-where
-    T: Clone,
-{
+fn resolved<K: StepKind>(opts: &K, env: &StepEnv) -> K {
     let mut o = opts.clone();
-    for (_, p) in paths(&mut o) {
+    for (_, p) in o.paths_mut() {
         *p = (env.resolve)(&p.to_string_lossy());
     }
     o
@@ -77,14 +76,14 @@ impl StepKind for MixOptions {
     fn depends_on(&self) -> &[String] {
         &self.depends_on
     }
-    fn paths(&self) -> Vec<(String, String)> {
-        path_strings(self.clone().paths_mut())
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        MixOptions::paths_mut(self)
     }
     fn primary(&self) -> &'static str {
         ""
     }
     fn job(&self, env: &StepEnv) -> Result<MixBuild> {
-        let o = resolved(self, env, MixOptions::paths_mut);
+        let o = resolved(self, env);
         Ok(MixBuild::new(o.config(env.seed)?, 1 << 30))
     }
 }
@@ -95,8 +94,16 @@ impl StepKind for ViewsOptions {
     fn depends_on(&self) -> &[String] {
         &self.depends_on
     }
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        ViewsOptions::paths_mut(self)
+    }
+    /// The input, and the recipe when it is a file.
     fn paths(&self) -> Vec<(String, String)> {
-        let mut v = path_strings(self.clone().paths_mut());
+        let mut v: Vec<(String, String)> = self
+            .input
+            .iter()
+            .map(|p| ("/input".to_string(), p.to_string_lossy().into_owned()))
+            .collect();
         if builtin(&self.recipe).is_none() {
             v.push(("/recipe".into(), self.recipe.clone()));
         }
@@ -109,7 +116,7 @@ impl StepKind for ViewsOptions {
         true
     }
     fn job(&self, env: &StepEnv) -> Result<ViewsGen> {
-        let mut o = resolved(self, env, ViewsOptions::paths_mut);
+        let mut o = resolved(self, env);
         if builtin(&o.recipe).is_none() {
             o.recipe = (env.resolve)(&o.recipe).to_string_lossy().into_owned();
         }
@@ -130,14 +137,14 @@ impl StepKind for CacheOptions {
     fn depends_on(&self) -> &[String] {
         &self.depends_on
     }
-    fn paths(&self) -> Vec<(String, String)> {
-        path_strings(self.clone().paths_mut())
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        CacheOptions::paths_mut(self)
     }
     fn primary(&self) -> &'static str {
         ""
     }
     fn job(&self, env: &StepEnv) -> Result<LogitsJob> {
-        let mut o = resolved(self, env, CacheOptions::paths_mut);
+        let mut o = resolved(self, env);
         o.seed = o.seed.or(Some(env.seed));
         Ok(LogitsJob::new(o))
     }
@@ -149,14 +156,14 @@ impl StepKind for TrainOptions {
     fn depends_on(&self) -> &[String] {
         &self.depends_on
     }
-    fn paths(&self) -> Vec<(String, String)> {
-        path_strings(self.clone().paths_mut())
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        TrainOptions::paths_mut(self)
     }
     fn primary(&self) -> &'static str {
         "model.safetensors"
     }
     fn job(&self, env: &StepEnv) -> Result<TrainJob> {
-        let mut o = resolved(self, env, TrainOptions::paths_mut);
+        let mut o = resolved(self, env);
         o.seed = o.seed.or(Some(env.seed));
         // The evaluation table goes to the step's metrics.jsonl, not the pipeline's stdout.
         Ok(TrainJob::new(o, Box::new(std::io::sink())))
@@ -168,6 +175,10 @@ impl StepKind for SqlStep {
     const KIND: &'static str = "sql";
     fn depends_on(&self) -> &[String] {
         &self.depends_on
+    }
+    /// The sources are strings (table name -> path), resolved by the job itself.
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        Vec::new()
     }
     fn paths(&self) -> Vec<(String, String)> {
         self.sources

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::Value;
 use toml::de::{DeTable, DeValue};
 
-use crate::pipeline::spec::{Pipeline, json_schema};
+use crate::pipeline::spec::{Pipeline, Step, json_schema};
 use crate::pipeline::step::StepEnv;
 
 /// One problem in a pipeline file.
@@ -401,16 +401,7 @@ fn semantic(
     add: &mut dyn FnMut(String, String),
 ) {
     let names: BTreeSet<&str> = p.steps.keys().map(String::as_str).collect();
-    let p_out = p.out.clone();
-    let inside = |path: &Path| {
-        let abs = real(&if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            base.join(path)
-        });
-        roots.iter().any(|r| abs.starts_with(r))
-    };
-    if !inside(Path::new(&p.out)) {
+    if !inside(Path::new(&p.out), base, roots) {
         add(
             "/out".into(),
             format!("`{}` is outside the declared roots", p.out),
@@ -431,40 +422,27 @@ fn semantic(
         }
         let d = deps.entry(name.as_str()).or_default();
         for (i, dep) in step.depends_on().iter().enumerate() {
-            if names.contains(dep.as_str()) {
-                d.insert(dep);
-            } else {
-                add(
+            match names.get(dep.as_str()) {
+                Some(&known) => {
+                    d.insert(known);
+                }
+                None => add(
                     format!("{at}/depends_on/{i}"),
                     format!("no step named `{dep}`"),
-                );
-            }
-        }
-        for (ptr, path) in step.paths() {
-            let path = path.as_str();
-            match step_ref(path) {
-                Some((s, _)) if let Some(&known) = names.get(s) => {
-                    deps.entry(name.as_str()).or_default().insert(known);
-                }
-                Some((s, _)) => add(format!("{at}{ptr}"), format!("no step named `{s}`")),
-                None if !inside(Path::new(path)) => add(
-                    format!("{at}{ptr}"),
-                    format!(
-                        "`{path}` is outside the declared roots ({}){}",
-                        shown(roots),
-                        via_link(&base.join(path))
-                    ),
                 ),
-                None if inputs_exist && !base.join(path).exists() => {
-                    add(format!("{at}{ptr}"), format!("`{path}` does not exist"))
-                }
-                None => {}
             }
         }
+        let ctx = PathCheck {
+            base,
+            roots,
+            inputs_exist,
+            names: &names,
+        };
+        ctx.step_paths(step, &at, d, add);
         // The command's own checks, as its CLI makes them.
-        let resolve = |p: &str| match step_ref(p) {
-            Some((n, rest)) => base.join(&p_out).join(n).join(rest),
-            None => base.join(p),
+        let resolve = |r: &str| match step_ref(r) {
+            Some((n, rest)) => base.join(&p.out).join(n).join(rest),
+            None => base.join(r),
         };
         let env = StepEnv {
             seed: p.seed,
@@ -490,6 +468,58 @@ fn semantic(
                 "/schedule/timezone".into(),
                 format!("`{}` is not an IANA time zone", s.timezone),
             );
+        }
+    }
+}
+
+/// `path` (relative to `base`) really lies inside one of `roots`, symlinks resolved.
+fn inside(path: &Path, base: &Path, roots: &[PathBuf]) -> bool {
+    let abs = real(&if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    });
+    roots.iter().any(|r| abs.starts_with(r))
+}
+
+/// What a step's paths are checked against.
+struct PathCheck<'a> {
+    base: &'a Path,
+    roots: &'a [PathBuf],
+    inputs_exist: bool,
+    names: &'a BTreeSet<&'a str>,
+}
+
+impl<'a> PathCheck<'a> {
+    /// Each path of `step`: a `step:` reference to a known step (a dependency, added to `deps`),
+    /// or a path inside the roots that exists (when inputs must exist now).
+    fn step_paths(
+        &self,
+        step: &Step,
+        at: &str,
+        deps: &mut BTreeSet<&'a str>,
+        add: &mut dyn FnMut(String, String),
+    ) {
+        for (ptr, path) in step.paths() {
+            let path = path.as_str();
+            match step_ref(path) {
+                Some((s, _)) if let Some(&known) = self.names.get(s) => {
+                    deps.insert(known);
+                }
+                Some((s, _)) => add(format!("{at}{ptr}"), format!("no step named `{s}`")),
+                None if !inside(Path::new(path), self.base, self.roots) => add(
+                    format!("{at}{ptr}"),
+                    format!(
+                        "`{path}` is outside the declared roots ({}){}",
+                        shown(self.roots),
+                        via_link(&self.base.join(path))
+                    ),
+                ),
+                None if self.inputs_exist && !self.base.join(path).exists() => {
+                    add(format!("{at}{ptr}"), format!("`{path}` does not exist"))
+                }
+                None => {}
+            }
         }
     }
 }

@@ -40,19 +40,19 @@ pub struct TrainOptions {
     #[arg(long, default_value_t = tiny())]
     #[serde(default = "tiny")]
     pub arch: String,
-    #[arg(long, value_enum, default_value_t = BackendKind::Cpu)]
+    #[arg(long, value_enum, default_value_t = cpu())]
     #[serde(default = "cpu")]
     pub backend: BackendKind,
     /// Optimizer steps.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = hundred())]
     #[serde(default = "hundred")]
     pub steps: u64,
     /// Sequences per micro-batch.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = four())]
     #[serde(default = "four")]
     pub batch_size: usize,
     /// Micro-batches accumulated per optimizer step.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = one())]
     #[serde(default = "one")]
     pub grad_accum: usize,
     /// Peak learning rate.
@@ -64,23 +64,23 @@ pub struct TrainOptions {
     #[serde(default = "tenth")]
     pub min_lr_ratio: f64,
     /// Linear warmup steps.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = ten())]
     #[serde(default = "ten")]
     pub warmup: u64,
     /// AdamW weight decay.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = decay())]
     #[serde(default = "decay")]
     pub weight_decay: f32,
     /// Evaluate every N steps (and always before the first and after the last).
-    #[arg(long, default_value_t = 25)]
+    #[arg(long, default_value_t = quarter())]
     #[serde(default = "quarter")]
     pub eval_every: u64,
     /// Validation sequences scored per split at each evaluation.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = sixteen())]
     #[serde(default = "sixteen")]
     pub eval_sequences: usize,
     /// Checkpoint (weights, optimizer, position) every N steps; a rerun resumes from the newest.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = fifty())]
     #[serde(default = "fifty")]
     pub checkpoint_every: u64,
     /// Seed of the initial weights [default: 0; in a pipeline, the pipeline's seed].
@@ -92,49 +92,26 @@ pub struct TrainOptions {
     #[serde(default)]
     pub distill_from: Option<PathBuf>,
     /// Weight of the distillation term; the rest of the loss is next-token cross-entropy.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = unit())]
     #[serde(default = "unit")]
     pub distill_weight: f32,
 }
 
-fn tiny() -> String {
-    "tiny".into()
-}
-fn cpu() -> BackendKind {
-    BackendKind::Cpu
-}
-fn hundred() -> u64 {
-    100
-}
-fn four() -> usize {
-    4
-}
-fn one() -> usize {
-    1
-}
-fn lr() -> f64 {
-    3e-4
-}
-fn tenth() -> f64 {
-    0.1
-}
-fn ten() -> u64 {
-    10
-}
-fn decay() -> f32 {
-    0.1
-}
-fn quarter() -> u64 {
-    25
-}
-fn sixteen() -> usize {
-    16
-}
-fn fifty() -> u64 {
-    50
-}
-fn unit() -> f32 {
-    1.0
+// Defaults, each written once (the CLI and the file share them).
+crate::defaults! {
+    tiny: String = "tiny".into(),
+    cpu: BackendKind = BackendKind::Cpu,
+    hundred: u64 = 100,
+    four: usize = 4,
+    one: usize = 1,
+    lr: f64 = 3e-4,
+    tenth: f64 = 0.1,
+    ten: u64 = 10,
+    decay: f32 = 0.1,
+    quarter: u64 = 25,
+    sixteen: usize = 16,
+    fifty: u64 = 50,
+    unit: f32 = 1.0,
 }
 
 impl TrainOptions {

@@ -39,7 +39,7 @@ pub struct ViewsOptions {
     #[arg(long)]
     #[serde(default)]
     pub seed: Option<u64>,
-    #[arg(long, value_enum, default_value_t = ViewFormat::Png)]
+    #[arg(long, value_enum, default_value_t = png())]
     #[serde(default = "png")]
     pub format: ViewFormat,
     /// JPEG quality, 1-100.
@@ -47,7 +47,7 @@ pub struct ViewsOptions {
     #[serde(default = "quality")]
     pub quality: u8,
     /// What to do with images that cannot be used (corrupt, truncated, empty, unsupported, too big).
-    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    #[arg(long, value_enum, default_value_t = fail())]
     #[serde(default = "fail")]
     pub on_error: OnError,
     /// Refuse images with more pixels than this (before decoding them).
@@ -76,32 +76,17 @@ pub struct ViewsOptions {
     pub shard_samples: u32,
 }
 
-fn simclr() -> String {
-    "simclr".into()
-}
-fn side() -> u32 {
-    224
-}
-fn png() -> ViewFormat {
-    ViewFormat::Png
-}
-fn quality() -> u8 {
-    95
-}
-fn fail() -> OnError {
-    OnError::Fail
-}
-fn max_pixels() -> u64 {
-    100_000_000
-}
-fn image() -> String {
-    "image".into()
-}
-fn group() -> u32 {
-    64
-}
-fn shard_samples() -> u32 {
-    1024
+// Defaults, each written once (the CLI and the file share them).
+crate::defaults! {
+    simclr: String = "simclr".into(),
+    side: u32 = 224,
+    png: ViewFormat = ViewFormat::Png,
+    quality: u8 = 95,
+    fail: OnError = OnError::Fail,
+    max_pixels: u64 = 100_000_000,
+    image: String = "image".into(),
+    group: u32 = 64,
+    shard_samples: u32 = 1024,
 }
 
 impl ViewsOptions {

@@ -21,7 +21,7 @@ use self::params::ViewParams;
 use self::recipe::Recipe;
 use super::parquet::{column, primitive, read_err};
 use crate::core::job::Manifest;
-use crate::core::manifest::{ShardInfo, read_json};
+use crate::core::manifest::ShardInfo;
 use crate::error::{Error, IoContext, Result};
 
 /// Parquet key-value metadata holding the recipe and layout (JSON).
@@ -224,12 +224,5 @@ pub fn decode_view(bytes: &[u8], format: ViewFormat, width: u32, height: u32) ->
 
 /// Read `manifest.json` of a views output directory.
 pub fn read_manifest(dir: &Path) -> Result<ViewsManifest> {
-    let path = dir.join("manifest.json");
-    if !path.exists() {
-        return Err(Error::input(format!(
-            "{} has no manifest.json: not a finished `views gen` output",
-            dir.display()
-        )));
-    }
-    read_json(&path)
+    Manifest::read(dir, "views gen")
 }
