@@ -143,12 +143,21 @@ impl<B: DeserializeOwned> Manifest<B> {
             )));
         }
         let v: serde_json::Value = read_json(&path)?;
-        let found = v.get("command").and_then(|c| c.as_str()).unwrap_or("");
-        if found != command {
-            return Err(Error::input(format!(
-                "{} holds a `{found}` output, not a `{command}` one",
-                dir.display()
-            )));
+        match v.get("command").and_then(|c| c.as_str()) {
+            Some(found) if found == command => {}
+            Some(found) => {
+                return Err(Error::input(format!(
+                    "{} holds a `{found}` output, not a `{command}` one",
+                    dir.display()
+                )));
+            }
+            None => {
+                return Err(Error::input(format!(
+                    "{} names no command: not a `{command}` output of this sluice version ({})",
+                    path.display(),
+                    env!("CARGO_PKG_VERSION")
+                )));
+            }
         }
         serde_json::from_value(v).map_err(|e| {
             Error::input(format!(

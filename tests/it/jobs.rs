@@ -180,6 +180,18 @@ fn a_distilled_run_is_not_up_to_date_on_a_plain_runs_output() {
         .arg(teacher.join("model.safetensors"))
         .args(["--k", "8", "--limit", "8", "--splits", "train", "--out"])
         .arg(&cache));
+    // An output of another command where a cache belongs is named as such.
+    let err = fails(
+        train_tiny(&data, &t.join("wrong"), "2")
+            .arg("--distill-from")
+            .arg(&data),
+        3,
+    );
+    assert!(
+        err.contains("holds a `mix build` output, not a `logits cache` one"),
+        "{err}"
+    );
+    assert!(!t.join("wrong").exists(), "a refused run leaves no output");
     let run = t.join("run");
     ok(&mut train_tiny(&data, &run, "2"));
     let plain = manifest(&run);
