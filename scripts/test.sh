@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Run the test suite: sets up the Python readers the tests check against and the reference teacher
-# (once, cached: scripts/test_env.sh), then `cargo test`. Extra arguments go to cargo test.
+# (once, cached: scripts/test_env.sh), then `cargo test --features torch`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/test_env.sh
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/sluice-target}
-cargo test "$@"
+# With the libtorch backend, so that its conformance tests run beside burn's
+# (SLUICE_TEST_FEATURES="" tests the pure-Rust build alone).
+features=${SLUICE_TEST_FEATURES-torch}
+cargo test ${features:+--features "$features"} "$@"

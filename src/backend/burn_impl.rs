@@ -209,10 +209,10 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
                 return Err(Error::internal("teacher targets do not match their batch"));
             }
             if let Some(&id) = t.ids.iter().find(|&&i| i as usize >= self.cfg.vocab_size) {
-                return Err(Error::input(format!(
+                bail!(input(
                     "teacher target id {id} is >= the student's vocab size {}",
                     self.cfg.vocab_size
-                )));
+                ));
             }
         }
         let (w, temp) = (dc.weight as f64, dc.temperature as f64);
@@ -261,7 +261,7 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
             dir.join("optimizer"),
             &self.device,
         )
-        .map_err(|e| Error::input(format!("optimizer state in {}: {e}", dir.display())))?;
+        .map_err(|e| err!(input("optimizer state in {}: {e}", dir.display())))?;
         let optim = std::mem::replace(&mut self.optim, AdamWConfig::new().init());
         self.optim = optim.load_record(rec);
         Ok(())

@@ -132,7 +132,7 @@ impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
         let end = end.ok_or_else(|| {
-            Error::input(format!(
+            err!(input(
                 "GGUF file {} is truncated: {what} at byte {} runs past the end ({} bytes)",
                 self.path.display(),
                 self.pos,
@@ -157,10 +157,10 @@ impl<'a> Cursor<'a> {
         let n = self.u64(what)?;
         // Every counted item takes at least one byte: a larger count is a corrupt file.
         if n > (self.buf.len() - self.pos) as u64 {
-            return Err(Error::input(format!(
+            bail!(input(
                 "GGUF file {} is corrupt: {what} {n} is larger than the file",
                 self.path.display()
-            )));
+            ));
         }
         Ok(n as usize)
     }
@@ -168,7 +168,7 @@ impl<'a> Cursor<'a> {
         let n = self.count(what)?;
         let b = self.take(n, what)?;
         String::from_utf8(b.to_vec()).map_err(|_| {
-            Error::input(format!(
+            err!(input(
                 "GGUF file {}: {what} is not UTF-8",
                 self.path.display()
             ))
@@ -198,10 +198,10 @@ impl<'a> Cursor<'a> {
             11 => Value::Int(self.u64(key)? as i64),
             12 => Value::Float(f64::from_bits(self.u64(key)?)),
             other => {
-                return Err(Error::input(format!(
+                bail!(input(
                     "GGUF file {}: metadata `{key}` has unknown value type {other}",
                     self.path.display()
-                )));
+                ));
             }
         })
     }
@@ -225,10 +225,10 @@ impl Gguf {
         }
         let version = c.u32("version")?;
         if !(2..=3).contains(&version) {
-            return Err(Error::input(format!(
+            bail!(input(
                 "GGUF file {}: version {version} is not supported (2 or 3)",
                 path.display()
-            )));
+            ));
         }
         let n_tensors = c.count("tensor count")?;
         let n_kv = c.count("metadata count")?;
@@ -244,17 +244,17 @@ impl Gguf {
             let name = c.string("tensor name")?;
             let n_dims = c.u32(&name)? as usize;
             if n_dims == 0 || n_dims > 4 {
-                return Err(Error::input(format!(
+                bail!(input(
                     "GGUF file {}: tensor `{name}` has {n_dims} dimensions (1 to 4 allowed)",
                     path.display()
-                )));
+                ));
             }
             let dims = (0..n_dims)
                 .map(|_| c.u64(&name))
                 .collect::<Result<Vec<_>>>()?;
             let code = c.u32(&name)?;
             let dtype = Dtype::from_ggml(code).ok_or_else(|| {
-                Error::input(format!(
+                err!(input(
                     "GGUF file {}: tensor `{name}` is {}, which sluice cannot dequantise \
                      (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1)",
                     path.display(),
@@ -293,12 +293,12 @@ impl Gguf {
         let n = t.elements();
         let row = t.dims[0];
         if !row.is_multiple_of(per_block as u64) {
-            return Err(Error::input(format!(
+            bail!(input(
                 "GGUF file {}: tensor `{}` rows of {row} are not whole {:?} blocks of {per_block}",
                 self.path.display(),
                 t.name,
                 t.dtype
-            )));
+            ));
         }
         let len = (n / per_block as u64).checked_mul(block_bytes as u64);
         let start = (self.data_start as u64).checked_add(t.offset);
@@ -306,12 +306,11 @@ impl Gguf {
             (Some(s), Some(l)) if s + l <= self.data.len() as u64 => {
                 Ok(s as usize..(s + l) as usize)
             }
-            _ => Err(Error::input(format!(
-                "GGUF file {} is truncated: tensor `{}` ({:?}, {} elements) lies past the end of the file",
+            _ => Err(err!(input(
+                "GGUF file {} is truncated: tensor `{}` ({:?}, {n} elements) lies past the end of the file",
                 self.path.display(),
                 t.name,
-                t.dtype,
-                n
+                t.dtype
             ))),
         }
     }
@@ -334,7 +333,7 @@ impl Gguf {
 
     pub fn require_u64(&self, key: &str) -> Result<u64> {
         self.get(key).and_then(Value::as_u64).ok_or_else(|| {
-            Error::input(format!(
+            err!(input(
                 "GGUF file {}: metadata `{key}` is missing or not an integer",
                 self.path.display()
             ))
@@ -343,7 +342,7 @@ impl Gguf {
 }
 
 fn bad_magic(path: &Path) -> Error {
-    Error::input(format!(
+    err!(input(
         "{} is not a GGUF file (the first 4 bytes are not `GGUF`)",
         path.display()
     ))

@@ -1,11 +1,14 @@
-//! Trainer backends behind one trait: a CPU backend (burn ndarray) that CI runs and a CUDA backend
-//! (burn cuda, cargo feature `cuda`). Both run the same Llama model (`model`), loaded from GGUF or
-//! safetensors (`weights`, `gguf`) or initialised from a seed.
+//! Trainer backends behind one trait: burn (pure Rust: ndarray on CPU, cuda behind the `cuda`
+//! feature) and libtorch (`torch` feature: PyTorch's kernels on CPU and CUDA). All run the same
+//! Llama model (`model`), loaded from GGUF or safetensors (`weights`, `gguf`) or initialised from
+//! a seed; which one runs is chosen at run time by name ([`Target`]).
 
 mod burn_impl;
 pub mod gguf;
 pub mod model;
 pub mod tokenizer;
+#[cfg(feature = "torch")]
+mod torch_impl;
 pub mod weights;
 
 use std::path::Path;
@@ -16,7 +19,8 @@ use crate::error::{Error, Result};
 pub use model::LlamaConfig;
 pub use weights::Weights;
 
-/// Which backend runs the model.
+/// Which backend runs the model: `burn` or `torch` on `--device`; `cpu` and `cuda` are burn on
+/// that device (the names before there was a choice of engine).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
 )]
@@ -24,14 +28,64 @@ pub use weights::Weights;
 pub enum BackendKind {
     Cpu,
     Cuda,
+    Burn,
+    Torch,
+}
+
+/// A backend resolved: engine, device and compute dtype. It goes into the fingerprints of what a
+/// model computes (the values differ in their last bits from one to another).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub engine: &'static str,
+    pub device: String,
+    pub dtype: &'static str,
 }
 
 impl BackendKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BackendKind::Cpu => "cpu",
-            BackendKind::Cuda => "cuda",
-        }
+    /// The backend on `device` (`cpu`, `cuda`, `cuda:N`; None: cpu, or cuda:0 for `cuda`).
+    pub fn target(self, device: Option<&str>) -> Result<Target> {
+        let cuda = |d: &str| {
+            d == "cuda"
+                || d.strip_prefix("cuda:")
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+        };
+        let dev = match (self, device) {
+            (BackendKind::Cuda, None) => "cuda:0".to_string(),
+            (_, None) => "cpu".to_string(),
+            (_, Some("cuda")) => "cuda:0".to_string(),
+            (_, Some(d)) if d == "cpu" || cuda(d) => d.to_string(),
+            (_, Some(d)) => bail!(config("--device `{d}` is not cpu, cuda or cuda:N")),
+        };
+        let on_cpu = dev == "cpu";
+        let (engine, dtype) = match self {
+            BackendKind::Cpu if !on_cpu => {
+                bail!(config(
+                    "--backend cpu runs on the cpu; for {dev} use --backend burn or torch"
+                ))
+            }
+            BackendKind::Cuda if on_cpu => {
+                bail!(config(
+                    "--backend cuda runs on a GPU; for the cpu use --backend burn or torch"
+                ))
+            }
+            BackendKind::Torch if !on_cpu => ("torch", "bf16"),
+            BackendKind::Torch => ("torch", "f32"),
+            _ if dev != "cpu" && dev != "cuda:0" => {
+                bail!(config("the burn backend runs on cpu or cuda:0, not {dev}"))
+            }
+            _ => ("burn", "f32"),
+        };
+        Ok(Target {
+            engine,
+            device: dev,
+            dtype,
+        })
+    }
+}
+
+impl From<BackendKind> for Target {
+    fn from(k: BackendKind) -> Self {
+        k.target(None).expect("every backend has a default device")
     }
 }
 
@@ -62,20 +116,20 @@ impl TokenBatch {
     /// Ids must index the embedding table: an id past it is a data/model mismatch.
     pub fn check(&self, vocab: usize) -> Result<()> {
         if self.tokens.len() != self.batch * self.len || self.doc_starts.len() != self.batch {
-            return Err(Error::internal(format!(
+            bail!(internal(
                 "token batch of {} ids is not {} rows of {}",
                 self.tokens.len(),
                 self.batch,
                 self.len
-            )));
+            ));
         }
         if let Some(i) = self.tokens.iter().position(|&t| t as usize >= vocab) {
-            return Err(Error::input(format!(
+            bail!(input(
                 "token id {} (row {} of the batch, position {}) is >= the model's vocab size {vocab}",
                 self.tokens[i],
                 i / self.len.max(1),
                 i % self.len.max(1)
-            )));
+            ));
         }
         Ok(())
     }
@@ -205,23 +259,38 @@ pub fn unsupported(backend: &str, what: &str) -> Error {
     Error::Backend(format!("backend `{backend}` does not support {what}"))
 }
 
-/// Builds `kind` with the model described by `cfg` and `weights` (every tensor must be used).
+/// Builds the backend `target` names with the model described by `cfg` and `weights` (every
+/// tensor must be used).
 pub fn open(
-    kind: BackendKind,
+    target: impl Into<Target>,
     cfg: &LlamaConfig,
     weights: &mut Weights,
     optim: &OptimConfig,
 ) -> Result<Box<dyn Backend>> {
-    match kind {
-        BackendKind::Cpu => burn_impl::cpu(cfg, weights, optim),
-        BackendKind::Cuda => burn_impl::cuda(cfg, weights, optim),
+    let t = target.into();
+    match (t.engine, t.device.as_str()) {
+        ("torch", dev) => torch(dev, cfg, weights, optim),
+        (_, "cpu") => burn_impl::cpu(cfg, weights, optim),
+        _ => burn_impl::cuda(cfg, weights, optim),
     }
 }
 
-/// Loads a model file and opens it on `kind`.
-pub fn open_file(kind: BackendKind, path: &Path, optim: &OptimConfig) -> Result<Box<dyn Backend>> {
-    let mut loaded = weights::load(path)?;
-    open(kind, &loaded.config, &mut loaded.weights, optim)
+#[cfg(feature = "torch")]
+fn torch(
+    dev: &str,
+    cfg: &LlamaConfig,
+    w: &mut Weights,
+    o: &OptimConfig,
+) -> Result<Box<dyn Backend>> {
+    torch_impl::open(dev, cfg, w, o)
+}
+
+#[cfg(not(feature = "torch"))]
+fn torch(_: &str, _: &LlamaConfig, _: &mut Weights, _: &OptimConfig) -> Result<Box<dyn Backend>> {
+    Err(Error::Backend(
+        "backend `torch` is not in this build: rebuild with `--features torch` (see the README)"
+            .into(),
+    ))
 }
 
 /// Log-sum-exp and log-softmax helpers on host logits (f64 accumulation).

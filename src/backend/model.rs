@@ -9,7 +9,7 @@ use burn::tensor::{Bool, Int, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::weights::Weights;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Architecture hyper-parameters (HF `LlamaConfig` names in the JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,7 +33,7 @@ impl LlamaConfig {
 
     pub fn check(&self) -> Result<()> {
         let c = self;
-        let bad = |m: String| Err(Error::config(format!("model config: {m}")));
+        let bad = |m: String| Err(err!(config("model config: {m}")));
         if c.vocab_size == 0 || c.hidden_size == 0 || c.num_hidden_layers == 0 {
             return bad("vocab_size, hidden_size and num_hidden_layers must be > 0".into());
         }
@@ -158,7 +158,7 @@ impl<B: Backend> Inputs<B> {
 }
 
 /// cos/sin of position * inv_freq, duplicated over both halves (HF layout), computed in f64.
-fn rope_tables(cfg: &LlamaConfig, len: usize) -> (Vec<f32>, Vec<f32>) {
+pub(crate) fn rope_tables(cfg: &LlamaConfig, len: usize) -> (Vec<f32>, Vec<f32>) {
     let hd = cfg.head_dim();
     let half = hd / 2;
     let mut cos = Vec::with_capacity(len * hd);

@@ -4,14 +4,14 @@
 use serde_json::{Value as Json, json};
 
 use super::gguf::{Gguf, Value};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// llama.cpp token types.
 const CONTROL: i64 = 3;
 const USER_DEFINED: i64 = 4;
 
 pub fn tokenizer_json(g: &Gguf) -> Result<Json> {
-    let bad = |m: String| Error::input(format!("GGUF file {}: {m}", g.path.display()));
+    let bad = |m: String| err!(input("GGUF file {}: {m}", g.path.display()));
     let model = g.get("tokenizer.ggml.model").and_then(Value::as_str);
     if model != Some("gpt2") {
         return Err(bad(format!(

@@ -10,7 +10,7 @@ use half::{bf16, f16};
 use super::gguf::{Gguf, Value};
 use super::model::LlamaConfig;
 use crate::core::atomic::AtomicFile;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 
 /// Key under which sluice stores the model config in a safetensors header.
 const CONFIG_KEY: &str = "sluice.llama_config";
@@ -45,14 +45,15 @@ impl Weights {
 
     /// Removes and returns a tensor, checking its shape.
     pub fn take(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
-        let (have, data) = self.map.remove(name).ok_or_else(|| {
-            Error::input(format!("model {}: tensor `{name}` is missing", self.origin))
-        })?;
+        let (have, data) = self
+            .map
+            .remove(name)
+            .ok_or_else(|| err!(input("model {}: tensor `{name}` is missing", self.origin)))?;
         if have != shape {
-            return Err(Error::input(format!(
+            bail!(input(
                 "model {}: tensor `{name}` has shape {have:?}, the model config needs {shape:?}",
                 self.origin
-            )));
+            ));
         }
         Ok(data)
     }
@@ -64,11 +65,11 @@ impl Weights {
     /// Tensors left over mean the file is not the architecture the config describes.
     pub fn finish(&self) -> Result<()> {
         if let Some(name) = self.map.keys().next() {
-            return Err(Error::input(format!(
+            bail!(input(
                 "model {}: tensor `{name}` (and {} more) is not part of a Llama model with this config",
                 self.origin,
                 self.map.len() - 1
-            )));
+            ));
         }
         Ok(())
     }
@@ -133,10 +134,10 @@ pub fn load(path: &Path) -> Result<Loaded> {
     }
     let is_safetensors = bytes.len() >= 9 && bytes[8] == b'{';
     if !is_safetensors {
-        return Err(Error::input(format!(
+        bail!(input(
             "{} is neither a GGUF file (magic `GGUF`) nor safetensors (8-byte length + JSON header)",
             path.display()
-        )));
+        ));
     }
     let (config, weights) = from_safetensors(path, &bytes)?;
     Ok(Loaded {
@@ -153,10 +154,10 @@ fn gguf_config(g: &Gguf) -> Result<LlamaConfig> {
         .and_then(Value::as_str)
         .unwrap_or("(none)");
     if arch != "llama" {
-        return Err(Error::input(format!(
+        bail!(input(
             "GGUF file {}: architecture `{arch}` is not supported (llama)",
             g.path.display()
-        )));
+        ));
     }
     let u = |k: &str| g.require_u64(&format!("llama.{k}")).map(|v| v as usize);
     let f = |k: &str, d: f64| {
@@ -264,7 +265,7 @@ fn from_gguf(g: &Gguf) -> Result<(LlamaConfig, Weights)> {
 }
 
 fn from_safetensors(path: &Path, bytes: &[u8]) -> Result<(LlamaConfig, Weights)> {
-    let bad = |m: String| Error::input(format!("safetensors file {}: {m}", path.display()));
+    let bad = |m: String| err!(input("safetensors file {}: {m}", path.display()));
     let n = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
     let header_end = 8usize
         .checked_add(n)
@@ -335,7 +336,7 @@ fn from_safetensors(path: &Path, bytes: &[u8]) -> Result<(LlamaConfig, Weights)>
 fn config_json_beside(path: &Path) -> Result<LlamaConfig> {
     let cfg_path = path.with_file_name("config.json");
     let text = std::fs::read_to_string(&cfg_path).map_err(|_| {
-        Error::input(format!(
+        err!(input(
             "safetensors file {} has no `{CONFIG_KEY}` metadata and no config.json beside it",
             path.display()
         ))
@@ -363,8 +364,8 @@ fn config_json_beside(path: &Path) -> Result<LlamaConfig> {
     fn default_eps() -> f64 {
         1e-6
     }
-    let h: Hf = serde_json::from_str(&text)
-        .map_err(|e| Error::input(format!("{}: {e}", cfg_path.display())))?;
+    let h: Hf =
+        serde_json::from_str(&text).map_err(|e| err!(input("{}: {e}", cfg_path.display())))?;
     Ok(LlamaConfig {
         vocab_size: h.vocab_size,
         hidden_size: h.hidden_size,

@@ -29,8 +29,12 @@ pub struct InspectArgs {
     /// Recompute the teacher on a sample of positions to measure the KL (must be the cache's teacher).
     #[arg(long, value_name = "FILE")]
     pub teacher: Option<PathBuf>,
+    /// burn or torch (on --device); cpu and cuda are burn on that device.
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
+    /// cpu, cuda or cuda:N [default: cpu; with `--backend cuda`, cuda:0].
+    #[arg(long)]
+    pub device: Option<String>,
     #[arg(long, default_value = "train")]
     pub split: String,
     /// Positions to recompute.

@@ -27,8 +27,12 @@ pub enum ModelCommand {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     pub model: PathBuf,
+    /// burn or torch (on --device); cpu and cuda are burn on that device.
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
+    /// cpu, cuda or cuda:N [default: cpu; with `--backend cuda`, cuda:0].
+    #[arg(long)]
+    pub device: Option<String>,
     #[arg(long, default_value_t = 1)]
     pub batch_size: usize,
     #[arg(long, default_value_t = 256)]
@@ -52,8 +56,12 @@ pub struct ScoreArgs {
     /// Comma-separated token ids.
     #[arg(long, value_delimiter = ',')]
     pub ids: Option<Vec<u32>>,
+    /// burn or torch (on --device); cpu and cuda are burn on that device.
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
+    /// cpu, cuda or cuda:N [default: cpu; with `--backend cuda`, cuda:0].
+    #[arg(long)]
+    pub device: Option<String>,
     /// Longest window scored at once; longer texts are scored in consecutive windows.
     #[arg(long, default_value_t = 512)]
     pub window: usize,

@@ -50,10 +50,11 @@ fn run_inspect(a: InspectArgs) -> Result<()> {
             c.check_against(&c.read_split(split)?, &data.split(split)?)?;
         }
     }
+    let target = a.backend.target(a.device.as_deref())?;
     let r = inspect(
         &c,
         &a.split,
-        a.teacher.as_deref().map(|t| (t, a.backend)),
+        a.teacher.as_deref().map(|t| (t, target)),
         a.positions,
     )?;
     if a.json {

@@ -40,7 +40,12 @@ fn forward_flops_per_token(c: &backend::LlamaConfig, seq: usize) -> f64 {
 fn bench(a: crate::cli::model::BenchArgs) -> Result<()> {
     let mut l = weights::load(&a.model)?;
     let cfg = l.config.clone();
-    let mut b = backend::open(a.backend, &cfg, &mut l.weights, &OptimConfig::default())?;
+    let mut b = backend::open(
+        a.backend.target(a.device.as_deref())?,
+        &cfg,
+        &mut l.weights,
+        &OptimConfig::default(),
+    )?;
     drop(l);
     let rng = crate::core::rng::KeyedRng::new(0, 0, "bench-tokens");
     let n = a.batch_size * a.seq_len;
@@ -74,12 +79,10 @@ fn bench(a: crate::cli::model::BenchArgs) -> Result<()> {
         println!("{report}");
     } else {
         println!(
-            "{} on {}: forward {:.0} tokens/s ({:.3} TFLOP/s), train step {:.0} tokens/s ({:.3} TFLOP/s); batch {} x {} tokens",
+            "{} on {}: forward {fwd_tps:.0} tokens/s ({:.3} TFLOP/s), train step {train_tps:.0} tokens/s ({:.3} TFLOP/s); batch {} x {} tokens",
             a.model.display(),
             b.capabilities().device,
-            fwd_tps,
             fwd_tps * flops / 1e12,
-            train_tps,
             train_tps * 3.0 * flops / 1e12,
             a.batch_size,
             a.seq_len
@@ -136,13 +139,11 @@ fn score(a: ScoreArgs) -> Result<()> {
         (None, Some(text)) => {
             let tok = match (&a.tokenizer, &l.gguf) {
                 (Some(p), _) => tokenizers::Tokenizer::from_file(p)
-                    .map_err(|e| Error::input(format!("tokenizer {}: {e}", p.display())))?,
+                    .map_err(|e| err!(input("tokenizer {}: {e}", p.display())))?,
                 (None, Some(g)) => {
                     let j = backend::tokenizer::tokenizer_json(g)?;
                     tokenizers::Tokenizer::from_bytes(serde_json::to_vec(&j).expect("json"))
-                        .map_err(|e| {
-                            Error::input(format!("tokenizer in {}: {e}", a.model.display()))
-                        })?
+                        .map_err(|e| err!(input("tokenizer in {}: {e}", a.model.display())))?
                 }
                 (None, None) => {
                     return Err(Error::config(
@@ -151,7 +152,7 @@ fn score(a: ScoreArgs) -> Result<()> {
                 }
             };
             tok.encode(text.as_str(), false)
-                .map_err(|e| Error::input(format!("tokenizing --text: {e}")))?
+                .map_err(|e| err!(input("tokenizing --text: {e}")))?
                 .get_ids()
                 .to_vec()
         }
@@ -161,7 +162,7 @@ fn score(a: ScoreArgs) -> Result<()> {
         return Err(Error::config("need at least 2 tokens to score"));
     }
     let b = backend::open(
-        a.backend,
+        a.backend.target(a.device.as_deref())?,
         &l.config.clone(),
         &mut l.weights,
         &OptimConfig::default(),

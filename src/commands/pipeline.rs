@@ -39,7 +39,7 @@ pub fn run_command(cmd: PipelineCommand, quiet: bool) -> Result<()> {
                 .map(|s| {
                     chrono::DateTime::parse_from_rfc3339(s)
                         .map(|t| t.with_timezone(&chrono::Utc))
-                        .map_err(|e| Error::config(format!("--now {s}: {e}")))
+                        .map_err(|e| err!(config("--now {s}: {e}")))
                 })
                 .transpose()?;
             schedule(&ScheduleOptions {
@@ -77,7 +77,7 @@ fn validate(files: &[std::path::PathBuf]) -> Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Error::config(format!("invalid: {}", failed.join(", "))))
+        Err(err!(config("invalid: {}", failed.join(", "))))
     }
 }
 
@@ -103,7 +103,7 @@ fn run_pipeline(a: crate::cli::pipeline::PipelineRunArgs, quiet: bool) -> Result
     );
     for s in &m.steps {
         let what = if s.up_to_date { "up to date" } else { "built" };
-        println!("  {:<16} {:<6} {:<11} {}", s.name, s.kind, what, s.out);
+        println!("  {:<16} {:<6} {what:<11} {}", s.name, s.kind, s.out);
     }
     Ok(())
 }
@@ -112,10 +112,7 @@ fn run_pipeline(a: crate::cli::pipeline::PipelineRunArgs, quiet: bool) -> Result
 fn status(dir: &Path, db: Option<std::path::PathBuf>, json: bool) -> Result<()> {
     let db = db.unwrap_or_else(|| default_db(dir));
     if !db.exists() {
-        return Err(Error::input(format!(
-            "no scheduler state at {}",
-            db.display()
-        )));
+        bail!(input("no scheduler state at {}", db.display()));
     }
     let runs = State::open(&db)?.runs(None)?;
     if json {

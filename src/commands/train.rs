@@ -31,7 +31,7 @@ pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
         fmt(first.and_then(|e| e.val_target)),
         fmt(last.and_then(|e| e.val_target)),
         fmt(first.and_then(|e| e.val_pretrain)),
-        fmt(last.and_then(|e| e.val_pretrain)),
+        fmt(last.and_then(|e| e.val_pretrain))
     );
     eprintln!(
         "wrote {} (weights + config.json for transformers, metrics.jsonl, manifest.json)",

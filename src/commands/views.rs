@@ -22,11 +22,11 @@ pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
                 start.elapsed().as_secs_f64()
             );
             if r.identical != r.views {
-                return Err(Error::input(format!(
+                bail!(input(
                     "{} views differ from their replay: {}",
                     r.views - r.identical,
                     r.differing.join(", ")
-                )));
+                ));
             }
             Ok(())
         }
@@ -114,11 +114,10 @@ fn summary(m: &ViewsManifest, cfg: &ViewsConfig, out: &str, secs: f64, note: &st
     );
     let skipped: u64 = s.skipped.values().sum();
     o += &format!(
-        "  samples    {} listed, {} in this slice, {} written, {} skipped{}\n",
+        "  samples    {} listed, {} in this slice, {} written, {skipped} skipped{}\n",
         thousands(s.listed),
         thousands(s.selected),
         thousands(s.written),
-        skipped,
         if skipped > 0 {
             format!(" {:?}", s.skipped)
         } else {

@@ -1,6 +1,6 @@
 //! Exact decimal fractions, so that "inject 0.01" means exactly 1/100 and schedules never drift.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A fraction `num / den` in [0, 1] parsed from a decimal string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,7 +12,7 @@ pub struct Fraction {
 impl Fraction {
     /// Parse "0.01", "1e-3", ".5" or "0" exactly.
     pub fn parse(s: &str) -> Result<Self> {
-        let bad = || Error::config(format!("`{s}` is not a decimal number"));
+        let bad = || err!(config("`{s}` is not a decimal number"));
         let t = s.trim();
         let (mant, exp) = match t.find(['e', 'E']) {
             Some(i) => (&t[..i], t[i + 1..].parse::<i32>().map_err(|_| bad())?),
@@ -40,9 +40,7 @@ impl Fraction {
         let g = gcd(num, den);
         let (num, den) = (num / g.max(1), den / g.max(1));
         if num > u64::MAX as u128 || den > 1_000_000_000_000 {
-            return Err(Error::config(format!(
-                "`{s}` has too many digits (at most 12 decimals)"
-            )));
+            bail!(config("`{s}` has too many digits (at most 12 decimals)"));
         }
         Ok(Fraction {
             num: num as u64,

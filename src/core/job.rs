@@ -23,7 +23,7 @@ use crate::core::lock::DirLock;
 use crate::core::manifest::{InputFingerprint, read_json, write_json};
 use crate::core::outdir::{self, Fingerprinted, OutState, WORK};
 use crate::core::progress::Progress;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 
 /// One command's work on one output directory.
 pub trait Job {
@@ -76,7 +76,7 @@ impl Identity {
     /// Add a field (options, a digest); it changes the fingerprint.
     pub fn add(&mut self, key: &str, value: impl Serialize) -> Result<()> {
         let v = serde_json::to_value(value)
-            .map_err(|e| Error::internal(format!("fingerprint field `{key}`: {e}")))?;
+            .map_err(|e| err!(internal("fingerprint field `{key}`: {e}")))?;
         self.fields.insert(key.to_string(), v);
         Ok(())
     }
@@ -137,30 +137,30 @@ impl<B: DeserializeOwned> Manifest<B> {
     pub fn read(dir: &Path, command: &str) -> Result<Self> {
         let path = dir.join("manifest.json");
         if !path.exists() {
-            return Err(Error::input(format!(
+            bail!(input(
                 "{} is not a finished `{command}` output (no manifest.json)",
                 dir.display()
-            )));
+            ));
         }
         let v: serde_json::Value = read_json(&path)?;
         match v.get("command").and_then(|c| c.as_str()) {
             Some(found) if found == command => {}
             Some(found) => {
-                return Err(Error::input(format!(
+                bail!(input(
                     "{} holds a `{found}` output, not a `{command}` one",
                     dir.display()
-                )));
+                ));
             }
             None => {
-                return Err(Error::input(format!(
+                bail!(input(
                     "{} names no command: not a `{command}` output of this sluice version ({})",
                     path.display(),
                     env!("CARGO_PKG_VERSION")
-                )));
+                ));
             }
         }
         serde_json::from_value(v).map_err(|e| {
-            Error::input(format!(
+            err!(input(
                 "{} is not a valid `{command}` manifest: {e}",
                 path.display()
             ))
@@ -232,7 +232,7 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::internal(format!("start thread pool: {e}")))
+        .map_err(|e| err!(internal("start thread pool: {e}")))
 }
 
 /// What a run did.

@@ -45,7 +45,7 @@ impl ShardInfo {
 /// Serialize `value` as pretty JSON and write it atomically.
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::internal(format!("serialize {}: {e}", path.display())))?;
+        .map_err(|e| err!(internal("serialize {}: {e}", path.display())))?;
     bytes.push(b'\n');
     write_atomic(path, &bytes)
 }
@@ -53,10 +53,6 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 /// Read a JSON file written by [`write_json`].
 pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Error::input(format!(
-            "{} is not a valid sluice file: {e}",
-            path.display()
-        ))
-    })
+    serde_json::from_slice(&bytes)
+        .map_err(|e| err!(input("{} is not a valid sluice file: {e}", path.display())))
 }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::core::manifest::{read_json, write_json};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 
 /// Work directory inside every output directory.
 pub const WORK: &str = ".sluice";
@@ -53,17 +53,17 @@ pub fn prepare<M: DeserializeOwned + Fingerprinted>(
                 return Ok(OutState::UpToDate(Box::new(m)));
             }
             _ if !overwrite => {
-                return Err(Error::config(format!(
+                bail!(config(
                     "{shown} holds a finished build of another configuration or input; pass --overwrite or choose another --out"
-                )));
+                ));
             }
             _ => {}
         }
     }
     if !ours && !empty && !overwrite {
-        return Err(Error::config(format!(
+        bail!(config(
             "{shown} exists and is not a sluice output; choose an empty or new --out (or pass --overwrite)"
-        )));
+        ));
     }
     let same_run = run_file.exists()
         && read_json::<RunFile>(&run_file)

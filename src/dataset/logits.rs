@@ -17,7 +17,7 @@ use super::parquet::{for_each_batch, list, list_values, nested_values, primitive
 use crate::core::fingerprint::sha256_file;
 use crate::core::job::Manifest;
 use crate::core::manifest::ShardInfo;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Parquet key-value metadata key holding [`CacheMeta`] as JSON.
 pub const META_KEY: &str = "sluice.logits";
@@ -215,7 +215,7 @@ impl LogitsCache {
     /// Every sequence of `split`, in order; each shard's sha256 is checked against the manifest.
     pub fn read_split(&self, split: &str) -> Result<Vec<CachedSeq>> {
         let shards = self.manifest.splits.get(split).ok_or_else(|| {
-            Error::input(format!(
+            err!(input(
                 "logits cache {} has no split `{split}`",
                 self.dir.display()
             ))
@@ -226,11 +226,11 @@ impl LogitsCache {
             let path = self.dir.join(&s.path);
             let sha = sha256_file(&path)?;
             if sha != s.sha256 {
-                return Err(Error::input(format!(
+                bail!(input(
                     "logits shard {} is corrupt: sha256 {sha}, the manifest says {}",
                     path.display(),
                     s.sha256
-                )));
+                ));
             }
             for_each_batch(&path, |b| read_rows(b, mode, &path, &mut out))?;
         }
@@ -241,13 +241,13 @@ impl LogitsCache {
     pub fn check_against(&self, cached: &[CachedSeq], data: &Split) -> Result<()> {
         for (i, c) in cached.iter().enumerate() {
             if i >= data.rows() {
-                return Err(Error::input(format!(
+                bail!(input(
                     "logits cache {} holds {} sequences of `{}`, the data only {}",
                     self.dir.display(),
                     cached.len(),
                     data.name,
                     data.rows()
-                )));
+                ));
             }
             let row = &data.tokens[i * data.seq_len..(i + 1) * data.seq_len];
             if c.seq_id != i as u64 || c.input_ids != row {
@@ -257,13 +257,13 @@ impl LogitsCache {
                     .zip(row)
                     .position(|(a, b)| a != b)
                     .unwrap_or(0);
-                return Err(Error::input(format!(
+                bail!(input(
                     "logits cache {} does not match the data: sequence {i} of `{}` differs at position {pos} \
                      (cache seq_id {}); rebuild the cache for this data",
                     self.dir.display(),
                     data.name,
                     c.seq_id
-                )));
+                ));
             }
         }
         Ok(())

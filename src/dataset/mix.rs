@@ -13,7 +13,7 @@ use super::parquet::{for_each_batch, list, list_values, zstd};
 use crate::backend::TokenBatch;
 use crate::core::job::Manifest;
 use crate::core::manifest::ShardInfo;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One packed training sequence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,7 +196,7 @@ impl MixData {
             .and_then(|v| v.as_u64())
             .map(|v| v as usize)
             .ok_or_else(|| {
-                Error::input(format!(
+                err!(input(
                     "{}: manifest.json has no config.seq_len",
                     self.dir.display()
                 ))
@@ -214,7 +214,7 @@ impl MixData {
     pub fn split(&self, name: &str) -> Result<Split> {
         let seq_len = self.seq_len()?;
         let report = self.manifest.splits.get(name).ok_or_else(|| {
-            Error::input(format!(
+            err!(input(
                 "{}: the manifest lists no split `{name}`",
                 self.dir.display()
             ))
@@ -232,12 +232,12 @@ impl MixData {
             read_shard(&self.dir.join(&f.path), &mut split)?;
         }
         if split.rows() as u64 != report.sequences {
-            return Err(Error::input(format!(
+            bail!(input(
                 "{}: split `{name}` holds {} sequences, its manifest says {}",
                 self.dir.display(),
                 split.rows(),
                 report.sequences
-            )));
+            ));
         }
         Ok(split)
     }
@@ -250,12 +250,12 @@ fn read_shard(path: &Path, split: &mut Split) -> Result<()> {
         for r in 0..batch.num_rows() {
             let row = list_values::<UInt32Type>(ids, r, "input_ids", path)?;
             if row.len() != split.seq_len {
-                return Err(Error::input(format!(
+                bail!(input(
                     "{}: row {r} has {} tokens, the manifest's seq_len is {}",
                     path.display(),
                     row.len(),
                     split.seq_len
-                )));
+                ));
             }
             split.tokens.extend_from_slice(row);
             split

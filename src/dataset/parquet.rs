@@ -167,7 +167,7 @@ pub fn write_err(path: &Path, e: ParquetError) -> Error {
 
 /// A Parquet error while reading `path`: the file is at fault.
 pub fn read_err(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::input(format!(
+    err!(input(
         "{} is not a readable Parquet file: {e}",
         path.display()
     ))
@@ -193,7 +193,7 @@ pub fn for_each_batch(path: &Path, mut each: impl FnMut(&RecordBatch) -> Result<
 pub fn column<'a>(batch: &'a RecordBatch, name: &str, path: &Path) -> Result<&'a ArrayRef> {
     batch
         .column_by_name(name)
-        .ok_or_else(|| Error::input(format!("column `{name}` missing in {}", path.display())))
+        .ok_or_else(|| err!(input("column `{name}` missing in {}", path.display())))
 }
 
 /// A list column.
@@ -247,8 +247,5 @@ pub fn nested_values<T: ArrowPrimitiveType>(
 }
 
 fn wrong_type(name: &str, want: &str, path: &Path) -> Error {
-    Error::input(format!(
-        "column `{name}` in {} is not {want}",
-        path.display()
-    ))
+    err!(input("column `{name}` in {} is not {want}", path.display()))
 }

@@ -44,9 +44,14 @@ pub struct CacheOptions {
     /// Teacher weights (GGUF or safetensors).
     #[arg(long, value_name = "FILE")]
     pub teacher: PathBuf,
+    /// burn or torch (on --device); cpu and cuda are burn on that device.
     #[arg(long, value_enum, default_value_t = cpu())]
     #[serde(default = "cpu")]
     pub backend: BackendKind,
+    /// Device for the backend: cpu, cuda or cuda:N [default: cpu; with `--backend cuda`, cuda:0].
+    #[arg(long)]
+    #[serde(default)]
+    pub device: Option<String>,
     #[arg(long, value_enum, default_value_t = topk())]
     #[serde(default = "topk")]
     pub mode: Mode,
@@ -282,6 +287,7 @@ impl Job for LogitsJob {
     }
 
     fn validate(&self) -> Result<()> {
+        self.cfg.backend.target(self.cfg.device.as_deref())?;
         check(&self.cfg)
     }
 
@@ -297,13 +303,15 @@ impl Job for LogitsJob {
             data: PathBuf::new(),
             teacher: PathBuf::new(),
             splits: o.splits.clone(),
-            // Batching and the backend change neither the values nor the files.
+            // Batching changes neither the values nor the files; the backend is added resolved.
             batch_size: 0,
             backend: BackendKind::Cpu,
+            device: None,
             seed: Some(cfg.seed.unwrap_or(0)),
             ..cfg.clone()
         };
         id.add("config", &fp_cfg)?;
+        id.add("backend", cfg.backend.target(cfg.device.as_deref())?)?;
         id.add("meta", &o.meta)?;
         self.opened = Some(o);
         Ok(())
@@ -315,7 +323,7 @@ impl Job for LogitsJob {
             .take()
             .ok_or_else(|| Error::internal("logits cache executed before its identity"))?;
         let teacher = backend::open(
-            self.cfg.backend,
+            self.cfg.backend.target(self.cfg.device.as_deref())?,
             &o.loaded.config.clone(),
             &mut o.loaded.weights,
             &OptimConfig::default(),
@@ -364,15 +372,14 @@ fn open(
 ) -> Result<Opened> {
     let vocab = data.vocab_size();
     if loaded.config.vocab_size != vocab {
-        return Err(Error::input(format!(
-            "teacher {} has a vocabulary of {} tokens, the data in {} was tokenized with {} ({} tokens): \
+        bail!(input(
+            "teacher {} has a vocabulary of {} tokens, the data in {} was tokenized with {} ({vocab} tokens): \
              cache with the teacher's own tokenizer (`sluice model tokenizer`)",
             cfg.teacher.display(),
             loaded.config.vocab_size,
             data.dir.display(),
-            data.manifest.tokenizer.path,
-            vocab
-        )));
+            data.manifest.tokenizer.path
+        ));
     }
     let splits: Vec<String> = if cfg.splits.is_empty() {
         data.manifest
@@ -506,6 +513,6 @@ impl CacheRun<'_> {
             bar.set_position((b0 + nb) as u64);
         }
         RecordBatch::try_new(schema(cfg.mode), cols.finish(cfg.mode))
-            .map_err(|e| Error::internal(format!("logits batch: {e}")))
+            .map_err(|e| err!(internal("logits batch: {e}")))
     }
 }

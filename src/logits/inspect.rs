@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::codec::log_probs;
-use crate::backend::{self, BackendKind, OptimConfig, TokenBatch, weights};
+use crate::backend::{self, OptimConfig, Target, TokenBatch, weights};
 use crate::core::fingerprint::sha256_file;
 use crate::dataset::logits::{LogitsCache, Mode};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -34,7 +34,7 @@ pub struct Report {
 pub fn inspect(
     cache: &LogitsCache,
     split: &str,
-    teacher: Option<(&std::path::Path, BackendKind)>,
+    teacher: Option<(&std::path::Path, Target)>,
     positions: usize,
 ) -> Result<Report> {
     let m = &cache.manifest;
@@ -54,20 +54,20 @@ pub fn inspect(
         kl_full: None,
         max_abs_logz_error: None,
     };
-    let Some((path, kind)) = teacher else {
+    let Some((path, target)) = teacher else {
         return Ok(r);
     };
     if sha256_file(path)? != meta.teacher_sha256 {
-        return Err(Error::input(format!(
+        bail!(input(
             "{} is not the teacher this cache was made with (sha256 differs from {})",
             path.display(),
             meta.teacher_sha256
-        )));
+        ));
     }
     let seqs = cache.read_split(split)?;
     let mut l = weights::load(path)?;
     let b = backend::open(
-        kind,
+        target,
         &l.config.clone(),
         &mut l.weights,
         &OptimConfig::default(),

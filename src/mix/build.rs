@@ -165,12 +165,12 @@ fn validate(cfg: &MixConfig) -> Result<Fraction> {
     let negative =
         cfg.inject.trim().starts_with('-') && Fraction::parse(&cfg.inject.trim()[1..]).is_ok();
     let p = Fraction::parse(&cfg.inject)
-        .map_err(|_| Error::config(format!("--inject `{}` is not a number", cfg.inject)));
+        .map_err(|_| err!(config("--inject `{}` is not a number", cfg.inject)));
     if negative || p.as_ref().is_ok_and(|p| p.num >= p.den) {
-        return Err(Error::config(format!(
+        bail!(config(
             "--inject {} is outside [0, 1): it is the fraction of training tokens from pretraining data",
             cfg.inject
-        )));
+        ));
     }
     let p = p?;
     if cfg.seq_len == 0 {
@@ -180,16 +180,13 @@ fn validate(cfg: &MixConfig) -> Result<Fraction> {
         return Err(Error::config("--epochs must be at least 1"));
     }
     if !(0.0..1.0).contains(&cfg.val_frac) {
-        return Err(Error::config(format!(
-            "--val-frac {} is outside [0, 1)",
-            cfg.val_frac
-        )));
+        bail!(config("--val-frac {} is outside [0, 1)", cfg.val_frac));
     }
     if !p.is_zero() && cfg.pretrain.is_none() {
-        return Err(Error::config(format!(
+        bail!(config(
             "--inject {} needs pretraining data: pass --pretrain PATH",
             cfg.inject
-        )));
+        ));
     }
     if cfg.formats.is_empty() {
         return Err(Error::config(
@@ -235,25 +232,23 @@ impl Supply {
         let target_tokens = tokens("target-train");
         let n_target = target_tokens / seq_len;
         if n_target == 0 {
-            return Err(Error::input(format!(
+            bail!(input(
                 "the target data gives {target_tokens} train tokens over {} epoch(s), fewer than one sequence of --seq-len {}",
-                cfg.epochs, cfg.seq_len
-            )));
+                cfg.epochs,
+                cfg.seq_len
+            ));
         }
         let schedule = Schedule::new(p, n_target);
         let pre_tokens = tokens("pretrain-train");
         if schedule.pretrain * seq_len > pre_tokens {
-            return Err(Error::input(format!(
-                "--inject {} needs {} pretraining tokens ({} sequences of {} beside {} target sequences), but the pretraining \
-                 sources give {} train tokens ({} sequences); pretraining data is never repeated: add pretraining data or lower --inject",
+            bail!(input(
+                "--inject {} needs {} pretraining tokens ({} sequences of {seq_len} beside {n_target} target sequences), but the pretraining \
+                 sources give {pre_tokens} train tokens ({} sequences); pretraining data is never repeated: add pretraining data or lower --inject",
                 cfg.inject,
                 schedule.pretrain * seq_len,
                 schedule.pretrain,
-                seq_len,
-                n_target,
-                pre_tokens,
                 pre_tokens / seq_len
-            )));
+            ));
         }
         Ok(Supply {
             schedule,
@@ -389,7 +384,7 @@ fn write_train(
         };
         let seq = st
             .next_seq()?
-            .ok_or_else(|| Error::internal(format!("{name} sequences ran out at {i}")))?;
+            .ok_or_else(|| err!(internal("{name} sequences ran out at {i}")))?;
         for sink in sinks.iter_mut() {
             sink.write(&seq, name)?;
         }
@@ -482,10 +477,12 @@ fn phase1(
             *counts.skipped.entry(k).or_default() += v;
         }
         if counts.train_documents + counts.val_documents == 0 {
-            return Err(Error::input(format!(
+            bail!(input(
                 "source `{role}` has no documents ({} files, {} records read, skipped: {:?})",
-                counts.files, counts.records, counts.skipped
-            )));
+                counts.files,
+                counts.records,
+                counts.skipped
+            ));
         }
         p1.spills
             .insert(format!("{role}-train"), spills.train.finish()?);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::pack::{Packer, Sequence};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 
 /// What a finished spill holds.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -125,7 +125,7 @@ impl SpillReader {
         self.tokens.clear();
         self.entries.clear();
         self.pos = 0;
-        let corrupt = || Error::internal(format!("spill file {} is truncated", p.display()));
+        let corrupt = || err!(internal("spill file {} is truncated", p.display()));
         let mut at = 0;
         let u64_at = |b: &[u8], i: usize| {
             b.get(i..i + 8)

@@ -48,7 +48,7 @@ impl Encoder for HfEncoder {
         let enc = self
             .0
             .encode_fast(text, false)
-            .map_err(|e| Error::input(format!("tokenizer failed on a document: {e}")))?;
+            .map_err(|e| err!(input("tokenizer failed on a document: {e}")))?;
         out.extend_from_slice(enc.get_ids());
         Ok(())
     }
@@ -63,7 +63,7 @@ pub fn load(
     let shown = path.display();
     let bytes = std::fs::read(path).map_err(|e| Error::io("read tokenizer", path, e))?;
     let hf = tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| {
-        Error::input(format!(
+        err!(input(
             "tokenizer {shown} is not a valid HuggingFace tokenizer.json: {e}"
         ))
     })?;
@@ -73,9 +73,7 @@ pub fn load(
         Some(tok) => match hf.token_to_id(tok) {
             Some(id) => (Some(tok.to_string()), Some(id)),
             None => {
-                return Err(Error::config(format!(
-                    "--eos `{tok}` is not in the vocabulary of {shown}"
-                )));
+                bail!(config("--eos `{tok}` is not in the vocabulary of {shown}"));
             }
         },
         None => EOS_CANDIDATES
@@ -87,7 +85,7 @@ pub fn load(
         Engine::Hf => None,
         Engine::Auto => ByteLevelBpe::from_tokenizer_json(&bytes).ok(),
         Engine::Fast => Some(ByteLevelBpe::from_tokenizer_json(&bytes).map_err(|why| {
-            Error::config(format!(
+            err!(config(
                 "--tokenizer-engine fast cannot encode {shown}: {why}; use auto or hf"
             ))
         })?),

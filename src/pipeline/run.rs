@@ -91,7 +91,7 @@ pub fn load_or_report(file: &Path) -> Result<Loaded> {
 pub fn load_checked(file: &Path, inputs_exist: bool) -> Result<Loaded> {
     load(file, inputs_exist).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        Error::config(format!(
+        err!(config(
             "{} has {} problem(s):\n{}",
             file.display(),
             problems.len(),
@@ -165,8 +165,8 @@ fn step_out(
 fn run_step(loaded: &Loaded, name: &str, step: &Step, opts: &RunOptions) -> Result<StepReport> {
     let (dir, rel) = step_out(loaded, name, step, opts.slice);
     let at = |e: Error| match e {
-        Error::Config(m) => Error::config(format!("step `{name}`: {m}")),
-        Error::Input(m) => Error::input(format!("step `{name}`: {m}")),
+        Error::Config(m) => err!(config("step `{name}`: {m}")),
+        Error::Input(m) => err!(input("step `{name}`: {m}")),
         other => other,
     };
     // Each step owns its directory: a changed configuration replaces what it left.
@@ -208,11 +208,11 @@ fn wait_for(loaded: &Loaded, name: &str, step: &Step, wait: Duration) -> Result<
                 Some(_) => "holds a build of another configuration or input",
                 None => "did not appear",
             };
-            return Err(Error::input(format!(
+            bail!(input(
                 "step `{name}` is built by slice 0 and {} {why} within {} s",
                 manifest.display(),
                 wait.as_secs()
-            )));
+            ));
         }
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -278,7 +278,7 @@ pub fn merge(file: &Path, of: u32, out: Option<&Path>) -> Result<RunManifest> {
 fn finished(loaded: &Loaded, name: &str, step: &Step) -> Result<StepReport> {
     let (dir, rel) = step_out(loaded, name, step, None);
     let m: serde_json::Value = read_json(&dir.join("manifest.json")).map_err(|_| {
-        Error::input(format!(
+        err!(input(
             "step `{name}` has not finished ({} has no manifest)",
             dir.display()
         ))
@@ -318,10 +318,10 @@ fn merge_step(loaded: &Loaded, name: &str, step: &Step, of: u32) -> Result<StepR
         });
     }
     if !missing.is_empty() {
-        return Err(Error::input(format!(
+        bail!(input(
             "step `{name}`: slices {} of {of} have not finished",
             missing.join(", ")
-        )));
+        ));
     }
     let mut totals = BTreeMap::new();
     for (k, v) in slices.iter().flat_map(|s| &s.totals) {
@@ -370,7 +370,7 @@ pub fn slice_from_env(shard: Option<u32>, of: Option<u32>) -> Result<Option<(u32
         _ => return Err(Error::config("--shard and --of go together")),
     };
     if n == 0 || i >= n {
-        return Err(Error::config(format!("slice {i} of {n}: need 0 <= i < N")));
+        bail!(config("slice {i} of {n}: need 0 <= i < N"));
     }
     Ok(Some((i, n)))
 }

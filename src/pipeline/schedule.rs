@@ -34,7 +34,7 @@ fn stamp(t: DateTime<Utc>) -> String {
 fn parse_stamp(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Error::internal(format!("bad time {s} in the state database: {e}")))
+        .map_err(|e| err!(internal("bad time {s} in the state database: {e}")))
 }
 
 struct Scheduled {
@@ -71,7 +71,7 @@ fn due(s: &Schedule, after: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<Dat
     let tz: chrono_tz::Tz = s
         .timezone
         .parse()
-        .map_err(|_| Error::config(format!("time zone `{}`", s.timezone)))?;
+        .map_err(|_| err!(config("time zone `{}`", s.timezone)))?;
     let mut out = Vec::new();
     for t in cron.iter_after(after.with_timezone(&tz)) {
         let t = t.with_timezone(&Utc);
@@ -107,15 +107,15 @@ fn stop(pid: u32) {
 pub fn schedule(opts: &ScheduleOptions) -> Result<()> {
     let pipelines = discover(&opts.dir)?;
     if pipelines.is_empty() {
-        return Err(Error::config(format!(
+        bail!(config(
             "no pipeline file in {} has a [schedule]",
             opts.dir.display()
-        )));
+        ));
     }
     let state = State::open(&opts.db)?;
     let logs = opts.db.with_extension("logs");
     std::fs::create_dir_all(&logs).map_err(|e| Error::io("create", &logs, e))?;
-    let exe = std::env::current_exe().map_err(|e| Error::internal(format!("own path: {e}")))?;
+    let exe = std::env::current_exe().map_err(|e| err!(internal("own path: {e}")))?;
     let now = || opts.now.unwrap_or_else(Utc::now);
     // Runs a previous scheduler started and did not see finish are never started again. One still
     // alive is stopped first, so it cannot overlap the next slot's run (its outputs resume).
@@ -280,12 +280,12 @@ fn reap(
             Some(
                 child
                     .wait()
-                    .map_err(|e| Error::internal(format!("wait for run: {e}")))?,
+                    .map_err(|e| err!(internal("wait for run: {e}")))?,
             )
         } else {
             child
                 .try_wait()
-                .map_err(|e| Error::internal(format!("wait for run: {e}")))?
+                .map_err(|e| err!(internal("wait for run: {e}")))?
         };
         let Some(status) = status else { continue };
         let id = *id;

@@ -89,7 +89,7 @@ impl Job for SqlJob {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::internal(format!("start async runtime: {e}")))?;
+            .map_err(|e| err!(internal("start async runtime: {e}")))?;
         let (rows, shards) = rt.block_on(query(&self.step, &self.files, ctx.out))?;
         Ok(SqlBody {
             query: self.step.query.clone(),
@@ -122,12 +122,12 @@ async fn register(ctx: &SessionContext, files: &BTreeMap<String, PathBuf>) -> Re
                     .await
             }
             _ => {
-                return Err(Error::input(format!(
+                bail!(input(
                     "source `{table}` ({p}): not a .parquet, .jsonl or .csv file"
-                )));
+                ));
             }
         };
-        r.map_err(|e| Error::input(format!("source `{table}` ({p}): {e}")))?;
+        r.map_err(|e| err!(input("source `{table}` ({p}): {e}")))?;
     }
     Ok(())
 }
@@ -144,7 +144,7 @@ async fn query(
             .with_target_partitions(1)
             .with_repartition_file_scans(false),
     );
-    let err = |e: datafusion::error::DataFusionError| Error::input(format!("query: {e}"));
+    let err = |e: datafusion::error::DataFusionError| err!(input("query: {e}"));
     register(&ctx, files).await?;
     let df = ctx.sql(&q.query).await.map_err(err)?;
     let schema = Arc::new(df.schema().as_arrow().clone());

@@ -30,7 +30,7 @@ pub struct Run {
 }
 
 fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| Error::input(format!("state database {}: {e}", path.display()))
+    move |e| err!(input("state database {}: {e}", path.display()))
 }
 
 impl State {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::core::job::{self, Exec, Job, Manifest, run_job};
 use crate::core::manifest::{ShardInfo, read_json};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::logits::cache::{CacheOptions, LogitsJob};
 use crate::mix::build::MixBuild;
 use crate::mix::options::MixOptions;
@@ -272,7 +272,7 @@ fn kind_of<K: StepKind>(_: &K) -> &'static str {
 fn read_slice<K: StepKind>(_: &K, dir: &Path) -> Result<SliceTotals> {
     let path = dir.join("manifest.json");
     if !path.exists() {
-        return Err(Error::input(format!("{} has no manifest", dir.display())));
+        bail!(input("{} has no manifest", dir.display()));
     }
     let m: Manifest<<K::Job as Job>::Body> = read_json(&path)?;
     let (totals, shards) = K::totals(&m.body);

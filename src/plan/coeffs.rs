@@ -12,16 +12,16 @@ pub fn load<T: DeserializeOwned>(path: &Path, section: &str, name: &str) -> Resu
     let text =
         std::fs::read_to_string(path).map_err(|e| Error::io("read coefficients", path, e))?;
     let doc: toml::Table = toml::from_str(&text)
-        .map_err(|e| Error::config(format!("coefficient file {}: {e}", path.display())))?;
+        .map_err(|e| err!(config("coefficient file {}: {e}", path.display())))?;
     let sec = doc.get(section).and_then(|v| v.as_table()).ok_or_else(|| {
-        Error::config(format!(
+        err!(config(
             "coefficient file {} has no [{section}] table",
             path.display()
         ))
     })?;
     let entry = sec.get(name).ok_or_else(|| {
         let names: Vec<&String> = sec.keys().collect();
-        Error::config(format!(
+        err!(config(
             "coefficient file {}: no [{section}.{name}] (has: {})",
             path.display(),
             names
@@ -32,7 +32,7 @@ pub fn load<T: DeserializeOwned>(path: &Path, section: &str, name: &str) -> Resu
         ))
     })?;
     let value: T = entry.clone().try_into().map_err(|e: toml::de::Error| {
-        Error::config(format!(
+        err!(config(
             "coefficient file {}, [{section}.{name}]: {}",
             path.display(),
             e.message()
@@ -52,7 +52,7 @@ pub fn check(path: &Path, what: &str, values: &[(&str, f64, bool)]) -> Result<()
     if bad.is_empty() {
         Ok(())
     } else {
-        Err(Error::config(format!(
+        Err(err!(config(
             "coefficient file {}, [{what}]: {} must be finite{}",
             path.display(),
             bad.iter()

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plot::{Chart, Series};
 use super::{Plan, coeffs, num};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -133,18 +133,17 @@ pub fn plan(law: &DistillLaw, s: &Setup) -> Result<Plan> {
         ("--students", s.students),
     ] {
         if !(v > 0.0 && v.is_finite()) {
-            return Err(Error::config(format!("{k} must be positive, got {v}")));
+            bail!(config("{k} must be positive, got {v}"));
         }
     }
     let o = evaluate(law, s);
     let better = match o.distill_loss {
-        Some(l) if l < o.supervised_loss => format!(
-            "distil: {:.4} < {:.4} nats supervised",
-            l, o.supervised_loss
-        ),
+        Some(l) if l < o.supervised_loss => {
+            format!("distil: {l:.4} < {:.4} nats supervised", o.supervised_loss)
+        }
         Some(l) => format!(
-            "train supervised: {:.4} <= {:.4} nats distilled",
-            o.supervised_loss, l
+            "train supervised: {:.4} <= {l:.4} nats distilled",
+            o.supervised_loss
         ),
         None => "train supervised: the teacher's training uses the whole budget".to_string(),
     };

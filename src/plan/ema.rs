@@ -43,7 +43,7 @@ pub fn plan(
     }
     for &m in momenta {
         if !(0.0..1.0).contains(&m) {
-            return Err(Error::config(format!("--momentum {m} is outside [0, 1)")));
+            bail!(config("--momentum {m} is outside [0, 1)"));
         }
     }
     let kappa = new_batch / batch;

@@ -113,10 +113,10 @@ pub struct FitReport {
 
 pub fn fit_forgetting(runs: &[Run]) -> Result<FitReport> {
     if runs.len() < 5 {
-        return Err(Error::input(format!(
+        bail!(input(
             "plan fit needs at least 5 runs for 4 coefficients, got {}",
             runs.len()
-        )));
+        ));
     }
     const DELTA: f64 = 1e-3;
     let objective = |t: &[f64]| {
@@ -167,12 +167,15 @@ pub fn read_runs(path: &Path) -> Result<Vec<Run>> {
         .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines
         .next()
-        .ok_or_else(|| Error::input(format!("{shown} is empty")))?;
+        .ok_or_else(|| err!(input("{shown} is empty")))?;
     let cols: Vec<String> = header.split(',').map(|c| c.trim().to_string()).collect();
     let col = |name: &str| cols.iter().position(|c| c == name);
     let need = |name: &str| {
         col(name).ok_or_else(|| {
-            Error::input(format!("{shown}: column `{name}` missing (columns: {}); need N, D, p and forgetting (or loss and base_loss)", cols.join(", ")))
+            err!(input(
+                "{shown}: column `{name}` missing (columns: {}); need N, D, p and forgetting (or loss and base_loss)",
+                cols.join(", ")
+            ))
         })
     };
     let (ci_n, ci_d, ci_p) = (need("N")?, need("D")?, need("p")?);
@@ -191,12 +194,12 @@ pub fn read_runs(path: &Path) -> Result<Vec<Run>> {
         let get = |c: usize| -> Result<f64> {
             let cell = cells
                 .get(c)
-                .ok_or_else(|| Error::input(format!("{shown} line {}: too few columns", i + 1)))?;
+                .ok_or_else(|| err!(input("{shown} line {}: too few columns", i + 1)))?;
             cell.parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| {
-                    Error::input(format!(
+                    err!(input(
                         "{shown} line {}, column `{}`: `{cell}` is not a number",
                         i + 1,
                         cols[c]
@@ -214,14 +217,14 @@ pub fn read_runs(path: &Path) -> Result<Vec<Run>> {
             forgetting,
         };
         if run.n <= 0.0 || run.d <= 0.0 || !(0.0..1.0).contains(&run.p) || run.forgetting <= 0.0 {
-            return Err(Error::input(format!(
+            bail!(input(
                 "{shown} line {}: need N > 0, D > 0, 0 <= p < 1 and forgetting > 0 (got N={}, D={}, p={}, forgetting={})",
                 i + 1,
                 run.n,
                 run.d,
                 run.p,
                 run.forgetting
-            )));
+            ));
         }
         runs.push(run);
     }

@@ -64,8 +64,7 @@ pub fn plan(law: &ForgettingLaw, domain: &str, n: f64, d: f64, budget: f64) -> R
     let best = law.min_inject(n, d, budget);
     let summary = match best {
         Some(p) => format!(
-            "smallest injection for forgetting <= {budget} nats: p = {:.5} ({:.3} %); use `sluice mix build --inject {:.4}`",
-            p,
+            "smallest injection for forgetting <= {budget} nats: p = {p:.5} ({:.3} %); use `sluice mix build --inject {:.4}`",
             100.0 * p,
             (p * 1e4).ceil() / 1e4
         ),

@@ -73,8 +73,8 @@ pub fn num(x: f64) -> String {
     } else if a >= 1e4 {
         format!("{:.1}k", x / 1e3)
     } else if a >= 0.01 {
-        format!("{:.4}", x)
+        format!("{x:.4}")
     } else {
-        format!("{:.3e}", x)
+        format!("{x:.3e}")
     }
 }

@@ -96,10 +96,11 @@ pub fn plan(c: &MoeConfig, param_budget: Option<f64>) -> Result<Plan> {
         ));
     }
     if c.top_k > c.experts {
-        return Err(Error::config(format!(
+        bail!(config(
             "--top-k {} exceeds --experts {}",
-            c.top_k, c.experts
-        )));
+            c.top_k,
+            c.experts
+        ));
     }
     let s = c.size();
     let fit = param_budget.map(|b| (b, c.experts_for(b)));
@@ -136,8 +137,7 @@ pub fn plan(c: &MoeConfig, param_budget: Option<f64>) -> Result<Plan> {
                 ),
             ]);
             format!(
-                "{} experts fit {} parameters at top-{}: sparsity {:.4}",
-                e,
+                "{e} experts fit {} parameters at top-{}: sparsity {:.4}",
                 num(b),
                 c.top_k,
                 f.sparsity

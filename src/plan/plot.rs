@@ -7,7 +7,7 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Clone, Debug)]
 pub struct Series {
@@ -149,7 +149,7 @@ impl Chart {
     /// Write `path`, PNG or SVG by its extension.
     pub fn render(&self, path: &Path) -> Result<()> {
         register_font();
-        let fail = |why: String| Error::internal(format!("draw {}: {why}", path.display()));
+        let fail = |why: String| err!(internal("draw {}: {why}", path.display()));
         match path
             .extension()
             .and_then(|e| e.to_str())
@@ -175,7 +175,7 @@ impl Chart {
                 w.finish().map_err(|e| fail(e.to_string()))?;
                 crate::core::atomic::write_atomic(path, &bytes)
             }
-            _ => Err(Error::config(format!(
+            _ => Err(err!(config(
                 "--plot {}: use a .png or .svg file name",
                 path.display()
             ))),

@@ -11,7 +11,7 @@ use super::SequenceSink;
 use crate::core::manifest::ShardInfo;
 use crate::dataset::mix::{ROW_GROUP_ROWS, Sequence, sequence_props, sequence_schema};
 use crate::dataset::parquet::{ShardWriter, Shards};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub struct ParquetShards {
     shards: Shards,
@@ -72,7 +72,7 @@ impl ParquetShards {
                 Arc::new(self.starts.finish()),
             ],
         )
-        .map_err(|e| Error::internal(format!("build sequence batch: {e}")))?;
+        .map_err(|e| err!(internal("build sequence batch: {e}")))?;
         self.buffered = 0;
         match self.writer.as_mut() {
             Some(w) => w.write(&batch),

@@ -107,16 +107,13 @@ impl FileSource {
     /// paths, skipping hidden entries. `scratch` is a private directory for cleaned copies.
     pub fn open(spec: SourceSpec, scratch: &Path) -> Result<Self> {
         if spec.paths.is_empty() {
-            return Err(Error::config(format!(
-                "source `{}` has no paths",
-                spec.name
-            )));
+            bail!(config("source `{}` has no paths", spec.name));
         }
         let mut files = Vec::new();
         for p in &spec.paths {
             let meta = std::fs::metadata(p).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
-                    Error::input(format!(
+                    err!(input(
                         "source `{}`: path {} does not exist",
                         spec.name,
                         p.display()
@@ -130,11 +127,11 @@ impl FileSource {
                 walk(p, &mut found)?;
                 found.sort();
                 if found.is_empty() {
-                    return Err(Error::input(format!(
+                    bail!(input(
                         "source `{}`: directory {} holds no files",
                         spec.name,
                         p.display()
-                    )));
+                    ));
                 }
                 files.extend(found);
             } else {
@@ -205,7 +202,7 @@ impl Source for FileSource {
                         tables.read(i, f, &mut stats, emit)
                     }))
                     .map_err(|_| {
-                        Error::input(format!(
+                        err!(input(
                             "source `{}`, file {}: the reader crashed on it (corrupt file?)",
                             self.spec.name,
                             f.path.display()

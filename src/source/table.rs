@@ -28,7 +28,7 @@ impl TableReader {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::internal(format!("start async runtime: {e}")))?;
+            .map_err(|e| err!(internal("start async runtime: {e}")))?;
         let config = SessionConfig::new()
             .with_target_partitions(1)
             .with_repartition_file_scans(false)
@@ -56,7 +56,7 @@ impl TableReader {
         let mut path = file.path.clone();
         if file.format == Format::Parquet {
             check_parquet_footer(&file.path).map_err(|why| {
-                Error::input(format!(
+                err!(input(
                     "source `{name}`, file {shown}: not a readable Parquet file: {why}"
                 ))
             })?;
@@ -80,15 +80,15 @@ impl TableReader {
             });
         }
         let err = |e: datafusion::error::DataFusionError| {
-            Error::input(format!(
+            err!(input(
                 "source `{name}`, file {shown}: cannot read: {}",
                 strip(&e)
             ))
         };
         self.rt.block_on(async {
-            let p = path.to_str().ok_or_else(|| {
-                Error::input(format!("source `{name}`: path {shown} is not UTF-8"))
-            })?;
+            let p = path
+                .to_str()
+                .ok_or_else(|| err!(input("source `{name}`: path {shown} is not UTF-8")))?;
             let ext = format!(
                 ".{}",
                 path.extension().and_then(|e| e.to_str()).unwrap_or("")
@@ -142,19 +142,19 @@ impl TableReader {
         let schema = df.schema();
         let Some(field) = schema.fields().iter().find(|f| f.name() == col) else {
             let cols: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-            return Err(Error::input(format!(
+            bail!(input(
                 "column `{col}` missing in source `{name}`, file {shown} (columns: {}); choose one with --text-column",
                 cols.join(", ")
-            )));
+            ));
         };
         if !matches!(
             field.data_type(),
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
         ) {
-            return Err(Error::input(format!(
+            bail!(input(
                 "column `{col}` in source `{name}`, file {shown} has type {}, expected a string",
                 field.data_type()
-            )));
+            ));
         }
         let df = match &self.spec.filter {
             Some(sql) => {
@@ -167,7 +167,7 @@ impl TableReader {
             None => df,
         };
         df.select_columns(&[col.as_str()])
-            .map_err(|e| Error::internal(format!("select `{col}`: {e}")))
+            .map_err(|e| err!(internal("select `{col}`: {e}")))
     }
 
     fn texts(
@@ -185,7 +185,7 @@ impl TableReader {
                 Some(s) => out.push(s.to_string()),
                 None if self.spec.on_error == OnError::Skip => stats.skip("null_text"),
                 None => {
-                    return Err(Error::input(format!(
+                    bail!(input(
                         "source `{}`, file {shown}: column `{}` is null in row {}{} (pass --on-error skip to skip such rows)",
                         self.spec.name,
                         self.spec.text_column,
@@ -195,7 +195,7 @@ impl TableReader {
                         } else {
                             ""
                         }
-                    )));
+                    ));
                 }
             }
             Ok(())
@@ -213,7 +213,7 @@ impl TableReader {
                 .as_string_view()
                 .iter()
                 .try_for_each(|v| push(v, stats))?,
-            other => return Err(Error::internal(format!("text column became {other}"))),
+            other => bail!(internal("text column became {other}")),
         }
         Ok(out)
     }
@@ -245,11 +245,11 @@ impl TableReader {
             };
             if let Some((kind, msg)) = reason {
                 if self.spec.on_error == OnError::Fail {
-                    return Err(Error::input(format!(
+                    bail!(input(
                         "source `{}`, file {} line {line_no}: {msg} (pass --on-error skip to skip such lines)",
                         self.spec.name,
                         path.display()
-                    )));
+                    ));
                 }
                 bad.push((line_no, kind));
             }
@@ -303,12 +303,12 @@ impl TableReader {
                 Arc::new(StringArray::from(docs)),
             ],
         )
-        .map_err(|e| Error::internal(format!("build text batch: {e}")))?;
+        .map_err(|e| err!(internal("build text batch: {e}")))?;
         let shown = format!("(text files; columns `path`, `{col}`)");
         let df = self
             .ctx
             .read_batch(batch)
-            .map_err(|e| Error::internal(format!("register text batch: {e}")))?;
+            .map_err(|e| err!(internal("register text batch: {e}")))?;
         let df = self.select_text(df, &shown)?;
         let batches = self.rt.block_on(df.collect()).map_err(|e| {
             bad_filter(
@@ -363,7 +363,7 @@ pub(crate) fn check_parquet_footer(path: &Path) -> std::result::Result<(), Strin
 }
 
 fn bad_filter(name: &str, sql: &str, shown: &str, e: &datafusion::error::DataFusionError) -> Error {
-    Error::config(format!(
+    err!(config(
         "--where `{sql}` for source `{name}`, file {shown}: {}",
         strip(e)
     ))

@@ -78,7 +78,7 @@ impl<'a> TextBatcher<'a> {
 }
 
 fn invalid_utf8(spec: &SourceSpec, path: &Path, e: std::str::Utf8Error) -> Error {
-    Error::input(format!(
+    err!(input(
         "source `{}`, file {}: invalid UTF-8 at byte {} (pass --on-error skip to skip such files)",
         spec.name,
         path.display(),

@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::backend::{
-    self, Backend, BackendKind, DistillConfig, LlamaConfig, LossSum, OptimConfig, TeacherTargets,
-    weights,
+    self, Backend, BackendKind, DistillConfig, LlamaConfig, LossSum, OptimConfig, Target,
+    TeacherTargets, weights,
 };
 use crate::core::atomic::write_atomic;
 use crate::core::fingerprint::sha256_file;
@@ -40,9 +40,14 @@ pub struct TrainOptions {
     #[arg(long, default_value_t = tiny())]
     #[serde(default = "tiny")]
     pub arch: String,
+    /// burn or torch (on --device); cpu and cuda are burn on that device.
     #[arg(long, value_enum, default_value_t = cpu())]
     #[serde(default = "cpu")]
     pub backend: BackendKind,
+    /// Device for the backend: cpu, cuda or cuda:N [default: cpu; with `--backend cuda`, cuda:0].
+    #[arg(long)]
+    #[serde(default)]
+    pub device: Option<String>,
     /// Optimizer steps.
     #[arg(long, default_value_t = hundred())]
     #[serde(default = "hundred")]
@@ -115,6 +120,10 @@ crate::defaults! {
 }
 
 impl TrainOptions {
+    fn target(&self) -> Result<Target> {
+        self.backend.target(self.device.as_deref())
+    }
+
     fn optim(&self) -> OptimConfig {
         OptimConfig {
             weight_decay: self.weight_decay,
@@ -307,7 +316,7 @@ fn initial_model(cfg: &TrainOptions, data: &MixData) -> Result<(LlamaConfig, bac
                 None => {
                     let p = Path::new(&cfg.arch);
                     let mut a: LlamaConfig = read_json(p).map_err(|_| {
-                        Error::config(format!(
+                        err!(config(
                             "--arch `{}` is neither a preset (tiny, small, smollm2-135m) nor a readable LlamaConfig JSON file",
                             cfg.arch
                         ))
@@ -321,17 +330,16 @@ fn initial_model(cfg: &TrainOptions, data: &MixData) -> Result<(LlamaConfig, bac
         }
     };
     if model.vocab_size < vocab {
-        return Err(Error::input(format!(
-            "vocab mismatch: the data in {} was tokenized with {} ({} tokens), the model{} has {} embeddings",
+        bail!(input(
+            "vocab mismatch: the data in {} was tokenized with {} ({vocab} tokens), the model{} has {} embeddings",
             data.dir.display(),
             data.manifest.tokenizer.path,
-            vocab,
             cfg.init
                 .as_ref()
                 .map(|p| format!(" {}", p.display()))
                 .unwrap_or_default(),
             model.vocab_size
-        )));
+        ));
     }
     Ok((model, w))
 }
@@ -351,7 +359,7 @@ impl Teacher {
         if meta.vocab_size != data.vocab_size()
             || meta.tokenizer_sha256 != data.manifest.tokenizer.sha256
         {
-            return Err(Error::input(format!(
+            bail!(input(
                 "logits cache {} was made with another tokenizer (vocab {}, sha256 {}) than the data in {} ({}, vocab {})",
                 path.display(),
                 meta.vocab_size,
@@ -359,15 +367,15 @@ impl Teacher {
                 data.dir.display(),
                 data.manifest.tokenizer.path,
                 data.vocab_size()
-            )));
+            ));
         }
         let seqs = cache.read_split("train")?;
         cache.check_against(&seqs, train)?;
         if seqs.is_empty() {
-            return Err(Error::input(format!(
+            bail!(input(
                 "logits cache {} holds no train sequences",
                 path.display()
-            )));
+            ));
         }
         // Train on the cached rows only (a cache may cover a prefix of the split).
         train.truncate(seqs.len());
@@ -544,6 +552,7 @@ impl Job for TrainJob {
     }
 
     fn validate(&self) -> Result<()> {
+        self.cfg.target()?;
         check_config(&self.cfg)
     }
 
@@ -563,6 +572,7 @@ impl Job for TrainJob {
             .map(LogitsCache::open)
             .transpose()?;
         id.add("config", cfg_without_paths(cfg))?;
+        id.add("backend", cfg.target()?)?;
         id.add("data", &data.manifest.header.fingerprint)?;
         id.add("init", &init_sha)?;
         id.add(
@@ -578,7 +588,8 @@ impl Job for TrainJob {
             .opened
             .take()
             .ok_or_else(|| Error::internal("train lm executed before its identity"))?;
-        let mut run = TrainRun::open(&self.cfg, self.cfg.backend, &data, cache, ctx)?;
+        let target = self.cfg.target()?;
+        let mut run = TrainRun::open(&self.cfg, target, &data, cache, ctx)?;
         ctx.resumed(run.step);
         run.train(ctx, self.table.as_mut())?;
         run.finish(ctx.out, &data, init_sha)
@@ -605,7 +616,7 @@ impl<'a> TrainRun<'a> {
     /// Open the splits and the model: from the newest checkpoint of this fingerprint, or anew.
     fn open(
         cfg: &'a TrainOptions,
-        backend: BackendKind,
+        backend: Target,
         data: &MixData,
         cache: Option<LogitsCache>,
         ctx: &Ctx,
@@ -615,10 +626,7 @@ impl<'a> TrainRun<'a> {
             .map(|c| Teacher::open(c, data, &mut train, cfg.distill_weight))
             .transpose()?;
         if train.rows() == 0 {
-            return Err(Error::input(format!(
-                "{}: the train split is empty",
-                data.dir.display()
-            )));
+            bail!(input("{}: the train split is empty", data.dir.display()));
         }
         let val = |name: &str| data.has_split(name).then(|| data.split(name)).transpose();
         let resume = latest_checkpoint(ctx.out, ctx.fingerprint);
@@ -789,8 +797,9 @@ fn cfg_without_paths(cfg: &TrainOptions) -> TrainOptions {
         data: PathBuf::new(),
         init: None,
         distill_from: None,
-        // How, not what: the backend is recorded in the manifest.
+        // Aliases normalised: the resolved backend is added to the identity on its own.
         backend: BackendKind::Cpu,
+        device: None,
         seed: Some(cfg.seed.unwrap_or(0)),
         ..cfg.clone()
     }

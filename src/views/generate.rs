@@ -90,20 +90,21 @@ impl ViewsConfig {
             return Err(Error::config("--k must be at least 1 (views per sample)"));
         }
         if self.k > u16::MAX as u32 {
-            return Err(Error::config(format!("--k {} is above 65535", self.k)));
+            bail!(config("--k {} is above 65535", self.k));
         }
         if self.size == 0 || self.size > crate::views::recipe::MAX_SIZE {
-            return Err(Error::config(format!(
+            bail!(config(
                 "--size {} is outside 1..={}",
                 self.size,
                 crate::views::recipe::MAX_SIZE
-            )));
+            ));
         }
         if self.of == 0 || self.shard >= self.of {
-            return Err(Error::config(format!(
+            bail!(config(
                 "--shard {} --of {}: need 0 <= shard < of",
-                self.shard, self.of
-            )));
+                self.shard,
+                self.of
+            ));
         }
         if !(1..=100).contains(&self.quality) {
             return Err(Error::config("--quality must be in 1..=100"));
@@ -115,7 +116,7 @@ impl ViewsConfig {
         }
         self.recipe
             .validate()
-            .map_err(|e| Error::config(format!("recipe `{}`: {e}", self.recipe.name)))
+            .map_err(|e| err!(config("recipe `{}`: {e}", self.recipe.name)))
     }
 }
 
@@ -429,7 +430,7 @@ fn render_sample(
     let origin = || source.origin(s);
     let fail = |reason: &str, message: String| -> Result<Rendered> {
         match cfg.on_error {
-            OnError::Fail => Err(Error::input(format!(
+            OnError::Fail => Err(err!(input(
                 "image `{}` ({}) {message}; pass --on-error skip to count and skip such images",
                 s.id,
                 origin()
@@ -487,7 +488,7 @@ pub fn encode(img: &RgbImage, format: ViewFormat, quality: u8) -> Result<Vec<u8>
                 .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
         }
     };
-    res.map_err(|e| Error::internal(format!("encode view: {e}")))?;
+    res.map_err(|e| err!(internal("encode view: {e}")))?;
     Ok(buf)
 }
 
@@ -531,6 +532,5 @@ fn to_batch(
         Arc::new(recipe.finish()),
         Arc::new(ViewParams::to_struct_array(&params)),
     ];
-    RecordBatch::try_new(schema.clone(), columns)
-        .map_err(|e| Error::internal(format!("views batch: {e}")))
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| err!(internal("views batch: {e}")))
 }

@@ -11,7 +11,7 @@ use crate::core::atomic::write_atomic;
 use crate::dataset::views::params::ViewParams;
 use crate::dataset::views::recipe::Interpolation;
 use crate::dataset::views::{ViewFormat, ViewRow, decode_view, read_manifest, read_shard};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::views::generate::encode;
 use crate::views::render::resized_crop;
 
@@ -38,11 +38,11 @@ pub fn contact_sheet(dir: &Path, samples: usize, out: &Path) -> Result<(usize, u
     }
     rows.truncate(samples * k.max(1));
     if rows.is_empty() {
-        return Err(Error::input(format!("{} holds no views", dir.display())));
+        bail!(input("{} holds no views", dir.display()));
     }
     let n = rows.len() / k;
-    let font = FontRef::try_from_slice(FONT_TTF)
-        .map_err(|e| Error::internal(format!("embedded font: {e}")))?;
+    let font =
+        FontRef::try_from_slice(FONT_TTF).map_err(|e| err!(internal("embedded font: {e}")))?;
     let cell_h = TILE + LINES * LINE + 2 * PAD;
     let width = LEFT + k as u32 * (TILE + PAD) + PAD;
     let height = n as u32 * cell_h + PAD;

@@ -27,27 +27,27 @@ pub fn resized_crop(
 ) -> Result<RgbImage> {
     let (top, left, h, w) = crop;
     if h == 0 || w == 0 || top + h > src.height() || left + w > src.width() {
-        return Err(Error::input(format!(
+        bail!(input(
             "crop box top={top} left={left} height={h} width={w} is outside the {}x{} source",
             src.width(),
             src.height()
-        )));
+        ));
     }
     let filter = match interpolation {
         Interpolation::Bilinear => FilterType::Bilinear,
         Interpolation::Bicubic => FilterType::CatmullRom,
     };
     let full = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
-        .map_err(|e| Error::internal(format!("source buffer: {e}")))?;
+        .map_err(|e| err!(internal("source buffer: {e}")))?;
     // A cropped view, not a crop option: the filter must clamp at the box's edges (crop, then
     // resize, as torchvision does) instead of reading the pixels around it.
-    let view = CroppedImage::new(&full, left, top, w, h)
-        .map_err(|e| Error::internal(format!("crop box: {e}")))?;
+    let view =
+        CroppedImage::new(&full, left, top, w, h).map_err(|e| err!(internal("crop box: {e}")))?;
     let mut dst = Image::new(out_w, out_h, PixelType::U8x3);
     let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
     RESIZER
         .with(|r| r.borrow_mut().resize(&view, &mut dst, &opts))
-        .map_err(|e| Error::internal(format!("resize: {e}")))?;
+        .map_err(|e| err!(internal("resize: {e}")))?;
     RgbImage::from_raw(out_w, out_h, dst.into_vec())
         .ok_or_else(|| Error::internal("resize returned a short buffer"))
 }
@@ -55,13 +55,13 @@ pub fn resized_crop(
 /// Render one view: crop + resize to `side`, then the recipe's ops in order, each as recorded.
 pub fn render(src: &RgbImage, spec: &ViewSpec, side: u32, p: &ViewParams) -> Result<RgbImage> {
     if p.source_height as u32 != src.height() || p.source_width as u32 != src.width() {
-        return Err(Error::input(format!(
+        bail!(input(
             "params were sampled on a {}x{} source, not this {}x{} one",
             p.source_width,
             p.source_height,
             src.width(),
             src.height()
-        )));
+        ));
     }
     check(p, side)?;
     let mut img = resized_crop(src, p.crop(), side, side, spec.interpolation)?;
@@ -101,7 +101,7 @@ pub fn render(src: &RgbImage, spec: &ViewSpec, side: u32, p: &ViewParams) -> Res
 /// Params read back from a file are input: refuse values no sampler produces before they size a
 /// buffer or a kernel.
 fn check(p: &ViewParams, side: u32) -> Result<()> {
-    let bad = |what: &str| Err(Error::input(format!("view params: {what}")));
+    let bad = |what: &str| Err(err!(input("view params: {what}")));
     if side == 0 || side > crate::views::recipe::MAX_SIZE {
         return bad(&format!(
             "side {side} is outside 1..={}",

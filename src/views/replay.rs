@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::dataset::views::read_manifest;
 pub use crate::dataset::views::{ViewRow, read_shard};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 use crate::views::decode::decode;
 use crate::views::generate::{ViewsConfig, encode};
 use crate::views::render::render;
@@ -27,7 +27,7 @@ pub struct ReplayReport {
 pub fn replay(dir: &Path, input: Option<&Path>) -> Result<ReplayReport> {
     let manifest = read_manifest(dir)?;
     let cfg: ViewsConfig = serde_json::from_value(manifest.config.clone())
-        .map_err(|e| Error::input(format!("{}: manifest config: {e}", dir.display())))?;
+        .map_err(|e| err!(input("{}: manifest config: {e}", dir.display())))?;
     let source = ImageSource::open(input.unwrap_or(&cfg.input), &cfg.columns)?;
     let by_id: HashMap<&str, usize> = source
         .samples
@@ -46,15 +46,13 @@ pub fn replay(dir: &Path, input: Option<&Path>) -> Result<ReplayReport> {
                 let s = by_id
                     .get(id.as_str())
                     .map(|&i| &source.samples[i])
-                    .ok_or_else(|| {
-                        Error::input(format!("sample `{id}` is not in the source any more"))
-                    })?;
+                    .ok_or_else(|| err!(input("sample `{id}` is not in the source any more")))?;
                 let bytes = source
                     .load(&[s])?
                     .remove(0)
                     .at("read", Path::new(&source.origin(s)))?;
                 let img = decode(&bytes, cfg.max_pixels)
-                    .map_err(|e| Error::input(format!("{} {e}", source.origin(s))))?;
+                    .map_err(|e| err!(input("{} {e}", source.origin(s))))?;
                 views
                     .iter()
                     .map(|v| {

@@ -12,7 +12,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 use crate::source::table::check_parquet_footer;
 
 const IMAGE_EXTS: &[&str] = &["jpg", "jpeg", "png", "webp"];
@@ -53,10 +53,7 @@ pub struct ImageSource {
 impl ImageSource {
     pub fn open(input: &Path, columns: &Columns) -> Result<Self> {
         if !input.exists() {
-            return Err(Error::config(format!(
-                "--input {} does not exist",
-                input.display()
-            )));
+            bail!(config("--input {} does not exist", input.display()));
         }
         if input.is_file() {
             let ext = ext_of(input);
@@ -94,10 +91,10 @@ impl ImageSource {
             return Self::parquet(input, parquets, columns);
         }
         if images.is_empty() {
-            return Err(Error::input(format!(
+            bail!(input(
                 "no images (.jpg, .jpeg, .png, .webp) or Parquet files under {}",
                 input.display()
-            )));
+            ));
         }
         let samples = images
             .iter()
@@ -133,33 +130,32 @@ impl ImageSource {
         let mut seen = HashSet::new();
         for (fi, path) in files.iter().enumerate() {
             let shown = path.display();
-            check_parquet_footer(path).map_err(|why| {
-                Error::input(format!("{shown} is not a readable Parquet file: {why}"))
-            })?;
+            check_parquet_footer(path)
+                .map_err(|why| err!(input("{shown} is not a readable Parquet file: {why}")))?;
             let builder =
                 ParquetRecordBatchReaderBuilder::try_new(File::open(path).at("open", path)?)
-                    .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                    .map_err(|e| err!(input("{shown}: {e}")))?;
             let schema = builder.schema().clone();
             let field = schema.field_with_name(&cols.image).map_err(|_| {
-                Error::input(format!(
+                err!(input(
                     "column `{}` missing in {shown} (columns: {}); pass --image-column",
                     cols.image,
                     names(&schema)
                 ))
             })?;
             if !is_bytes_type(field.data_type()) {
-                return Err(Error::input(format!(
+                bail!(input(
                     "column `{}` in {shown} is {}, not image bytes (binary or struct<bytes: binary>)",
                     cols.image,
                     field.data_type()
-                )));
+                ));
             }
             let label = match &cols.label {
                 Some(l) if schema.field_with_name(l).is_err() => {
-                    return Err(Error::input(format!(
+                    bail!(input(
                         "label column `{l}` missing in {shown} (columns: {})",
                         names(&schema)
-                    )));
+                    ));
                 }
                 Some(l) => Some(l.clone()),
                 None => schema.field_with_name("label").ok().map(|_| "label".into()),
@@ -167,10 +163,10 @@ impl ImageSource {
             if let Some(id) = &cols.id
                 && schema.field_with_name(id).is_err()
             {
-                return Err(Error::input(format!(
+                bail!(input(
                     "id column `{id}` missing in {shown} (columns: {})",
                     names(&schema)
-                )));
+                ));
             }
             let wanted: Vec<usize> = [label.as_ref(), cols.id.as_ref()]
                 .into_iter()
@@ -187,15 +183,15 @@ impl ImageSource {
                 let reader = builder
                     .with_projection(mask)
                     .build()
-                    .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                    .map_err(|e| err!(input("{shown}: {e}")))?;
                 for batch in reader {
-                    let batch = batch.map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                    let batch = batch.map_err(|e| err!(input("{shown}: {e}")))?;
                     let col = |n: &Option<String>| n.as_ref().and_then(|n| batch.column_by_name(n));
                     for i in 0..batch.num_rows() {
                         labels.push(col(&label).and_then(|c| cell_string(c.as_ref(), i)));
                         if let Some(c) = col(&cols.id) {
                             ids.push(cell_string(c.as_ref(), i).ok_or_else(|| {
-                                Error::input(format!(
+                                err!(input(
                                     "id column `{}` is null in {shown}, row {}",
                                     cols.id.as_deref().unwrap_or_default(),
                                     labels.len() - 1
@@ -215,9 +211,9 @@ impl ImageSource {
                     None => format!("{file_name}#{row}"),
                 };
                 if !seen.insert(id.clone()) {
-                    return Err(Error::input(format!(
+                    bail!(input(
                         "sample id `{id}` appears twice ({shown}, row {row}); ids must be unique because views are keyed on them"
-                    )));
+                    ));
                 }
                 samples.push(SampleRef {
                     id,
@@ -261,11 +257,11 @@ impl ImageSource {
             let shown = path.display();
             let builder =
                 ParquetRecordBatchReaderBuilder::try_new(File::open(path).at("open", path)?)
-                    .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                    .map_err(|e| err!(input("{shown}: {e}")))?;
             let idx = builder
                 .schema()
                 .index_of(&cols.image)
-                .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                .map_err(|e| err!(input("{shown}: {e}")))?;
             let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
             let mut selectors = Vec::new();
             let mut next = 0;
@@ -280,11 +276,10 @@ impl ImageSource {
                 .with_projection(mask)
                 .with_row_selection(RowSelection::from(selectors))
                 .build()
-                .map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                .map_err(|e| err!(input("{shown}: {e}")))?;
             let mut k = 0;
             for batch in reader {
-                let batch: RecordBatch =
-                    batch.map_err(|e| Error::input(format!("{shown}: {e}")))?;
+                let batch: RecordBatch = batch.map_err(|e| err!(input("{shown}: {e}")))?;
                 let col = batch.column(0);
                 for i in 0..batch.num_rows() {
                     let (row, slot) = rows[k];

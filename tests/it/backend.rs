@@ -189,6 +189,157 @@ fn conformance_cuda() {
     conformance(BackendKind::Cuda);
 }
 
+#[test]
+fn conformance_torch() {
+    let cfg = tiny(10);
+    let mut w = backend::model::init_weights(&cfg, 0).unwrap();
+    let opened = backend::open(BackendKind::Torch, &cfg, &mut w, &OptimConfig::default());
+    if !cfg!(feature = "torch") {
+        let e = opened.err().expect("no torch in this build").to_string();
+        assert!(e.contains("--features torch"), "{e}");
+        return;
+    }
+    assert_eq!(opened.unwrap().name(), "torch");
+    conformance(BackendKind::Torch);
+}
+
+/// Aliases and devices resolve to one engine, device and dtype; nonsense is refused.
+#[test]
+fn backends_resolve_by_name_and_device() {
+    let t = |k: BackendKind, d: Option<&str>| k.target(d).map(|t| (t.engine, t.device, t.dtype));
+    let s = String::from;
+    assert_eq!(
+        t(BackendKind::Cpu, None).unwrap(),
+        ("burn", s("cpu"), "f32")
+    );
+    assert_eq!(
+        t(BackendKind::Burn, Some("cpu")).unwrap(),
+        ("burn", s("cpu"), "f32")
+    );
+    assert_eq!(
+        t(BackendKind::Cuda, None).unwrap(),
+        ("burn", s("cuda:0"), "f32")
+    );
+    assert_eq!(
+        t(BackendKind::Torch, None).unwrap(),
+        ("torch", s("cpu"), "f32")
+    );
+    assert_eq!(
+        t(BackendKind::Torch, Some("cuda")).unwrap(),
+        ("torch", s("cuda:0"), "bf16")
+    );
+    assert_eq!(
+        t(BackendKind::Torch, Some("cuda:1")).unwrap(),
+        ("torch", s("cuda:1"), "bf16")
+    );
+    let e = t(BackendKind::Torch, Some("tpu")).unwrap_err().to_string();
+    assert!(e.contains("--device `tpu`"), "{e}");
+    let e = t(BackendKind::Cpu, Some("cuda")).unwrap_err().to_string();
+    assert!(e.contains("--backend burn or torch"), "{e}");
+    let e = t(BackendKind::Burn, Some("cuda:1"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("cuda:0"), "{e}");
+}
+
+/// The torch backend trains as the burn CPU backend does: the same loss at step 0, the same loss
+/// curve within f32 summation noise, the same distillation loss, and a checkpointed run resumed in
+/// a new backend continues bit for bit.
+#[cfg(feature = "torch")]
+#[test]
+fn torch_trains_distils_and_resumes_as_the_cpu_backend() {
+    use sluice::backend::{DistillConfig, TeacherTargets};
+    let cfg = tiny(97);
+    let rows: Vec<Vec<u32>> = (0..2)
+        .map(|r| (0..16).map(|i| ((i * 7 + 3 + r * 5) % 97) as u32).collect())
+        .collect();
+    let eb = batch(&rows, &[vec![0, 9], vec![0]]);
+    let micro = [eb.clone(), batch(&rows[..1], &[vec![0, 4]])];
+    let (mut burn, mut torch) = (
+        open(BackendKind::Cpu, &cfg, 7),
+        open(BackendKind::Torch, &cfg, 7),
+    );
+    let (l0b, l0t) = (burn.eval_loss(&eb).unwrap(), torch.eval_loss(&eb).unwrap());
+    assert_eq!(l0b.tokens, l0t.tokens);
+    assert!(
+        (l0b.nll - l0t.nll).abs() < 1e-4 * l0b.nll,
+        "step 0: {l0b:?} vs {l0t:?}"
+    );
+    for step in 0..12 {
+        let lr = 3e-3;
+        let (b, t) = (
+            burn.train_step(&micro, lr).unwrap(),
+            torch.train_step(&micro, lr).unwrap(),
+        );
+        // (seen: relative differences up to ~1e-6 over these steps)
+        assert!(
+            (b.mean() - t.mean()).abs() < 1e-3 * b.mean(),
+            "step {step}: burn {} vs torch {}",
+            b.mean(),
+            t.mean()
+        );
+    }
+    // Distillation towards a sparse teacher (3 ids per position, the rest as tail mass).
+    let n = eb.batch * eb.len;
+    let targets = TeacherTargets {
+        k: 3,
+        ids: (0..n * 3).map(|i| ((i * 13) % 97) as u32).collect(),
+        probs: (0..n * 3).map(|i| [0.5, 0.3, 0.1][i % 3]).collect(),
+        tail: vec![0.1; n],
+    };
+    let dc = DistillConfig {
+        temperature: 2.0,
+        weight: 0.7,
+    };
+    let pair = [(eb.clone(), targets)];
+    let (b, t) = (
+        burn.distill_step(&pair, &dc, 1e-3).unwrap(),
+        torch.distill_step(&pair, &dc, 1e-3).unwrap(),
+    );
+    assert!(
+        (b.nll - t.nll).abs() < 1e-3 * b.nll.abs(),
+        "distill: burn {b:?} vs torch {t:?}"
+    );
+
+    // Resume: 3 steps, checkpoint (weights + optimizer), a new backend from it, 3 more steps,
+    // against 6 uninterrupted ones.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut whole = open(BackendKind::Torch, &cfg, 11);
+    let mut first = open(BackendKind::Torch, &cfg, 11);
+    for _ in 0..3 {
+        whole.train_step(&micro, 3e-3).unwrap();
+        first.train_step(&micro, 3e-3).unwrap();
+    }
+    first.save_optimizer(tmp.path()).unwrap();
+    let mut w = first.weights();
+    drop(first);
+    let mut resumed =
+        backend::open(BackendKind::Torch, &cfg, &mut w, &OptimConfig::default()).unwrap();
+    resumed.load_optimizer(tmp.path()).unwrap();
+    for _ in 0..3 {
+        let a = whole.train_step(&micro, 3e-3).unwrap();
+        let b = resumed.train_step(&micro, 3e-3).unwrap();
+        assert_eq!(a.nll.to_bits(), b.nll.to_bits(), "resumed loss");
+    }
+    assert_eq!(
+        whole.forward_logits(&eb).unwrap().values,
+        resumed.forward_logits(&eb).unwrap().values,
+        "resumed weights"
+    );
+    // A checkpoint of another model is refused by name.
+    let other = open(BackendKind::Torch, &tiny(50), 1);
+    other.save_optimizer(tmp.path()).unwrap();
+    let e = resumed
+        .load_optimizer(tmp.path())
+        .err()
+        .expect("shape mismatch")
+        .to_string();
+    assert!(
+        e.contains("optimizer.safetensors") && e.contains("model.embed_tokens"),
+        "{e}"
+    );
+}
+
 /// The SmolLM2 GGUF that scripts/test.sh fetches (SLUICE_TEACHER).
 pub fn teacher() -> PathBuf {
     let p = std::env::var("SLUICE_TEACHER").expect(
@@ -226,9 +377,15 @@ fn english(chars: usize) -> String {
     text[..end].to_string()
 }
 
-fn score(model: &Path, tok: &Path, text: &str, dump: Option<&Path>) -> serde_json::Value {
+fn score(
+    model: &Path,
+    tok: &Path,
+    text: &str,
+    dump: Option<&Path>,
+    backend: &str,
+) -> serde_json::Value {
     let mut c = sluice();
-    c.args(["model", "score", "--json"])
+    c.args(["model", "score", "--json", "--backend", backend])
         .arg(model)
         .arg("--tokenizer")
         .arg(tok)
@@ -255,18 +412,27 @@ fn smollm2_matches_transformers_and_scores_english() {
 
     let prompt = "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\nThe capital of France is";
     let logits = tmp.path().join("prompt.f32");
-    let s = score(&model, &tok, prompt, Some(&logits));
+    let s = score(&model, &tok, prompt, Some(&logits), "cpu");
     let passage = english(1500);
-    let e = score(&model, &tok, &passage, None);
+    let e = score(&model, &tok, &passage, None, "cpu");
+    // Every backend compiled in is held to the same reference.
+    let torch_logits = tmp.path().join("prompt-torch.f32");
+    let torch =
+        cfg!(feature = "torch").then(|| score(&model, &tok, prompt, Some(&torch_logits), "torch"));
     let texts = [
         prompt.to_string(),
         passage.clone(),
         "In 1789, 13 states ratified it; fn main() { let x = 42_000; }\n\tdone.".to_string(),
     ];
-    let cases = serde_json::json!([
+    let mut cases = serde_json::json!([
         {"ids": s["ids"], "logits": logits, "texts": texts},
         {"ids": e["ids"], "logits": null},
     ]);
+    if let Some(t) = &torch {
+        assert_eq!(t["ids"], s["ids"]);
+        let case = serde_json::json!({"ids": t["ids"], "logits": torch_logits});
+        cases.as_array_mut().unwrap().push(case);
+    }
     let cases_path = tmp.path().join("cases.json");
     std::fs::write(&cases_path, cases.to_string()).unwrap();
     let dir = model.parent().unwrap();
@@ -293,11 +459,17 @@ fn smollm2_matches_transformers_and_scores_english() {
         serde_json::json!([]),
         "tokenizer.json from the GGUF"
     );
-    let c = &r["cases"][0];
-    // f32 on both sides, different summation orders over 30 layers (seen: 7e-5, KL 4e-11).
-    assert!(c["max_abs_logit_diff"].as_f64().unwrap() < 1e-3, "{c}");
-    assert!(c["max_kl"].as_f64().unwrap() < 1e-8, "{c}");
-    assert_eq!(c["argmax_agree"].as_f64().unwrap(), 1.0, "{c}");
+    let backends = if torch.is_some() { vec![0, 2] } else { vec![0] };
+    for i in backends {
+        let c = &r["cases"][i];
+        // f32 on both sides, different summation orders over 30 layers (seen: 7e-5, KL 4e-11).
+        assert!(
+            c["max_abs_logit_diff"].as_f64().unwrap() < 1e-3,
+            "case {i}: {c}"
+        );
+        assert!(c["max_kl"].as_f64().unwrap() < 1e-8, "case {i}: {c}");
+        assert_eq!(c["argmax_agree"].as_f64().unwrap(), 1.0, "case {i}: {c}");
+    }
     // " Paris" is the most likely continuation.
     assert_eq!(s["next_top5"][0][0], 7042, "{s}");
     // Perplexity on 1790s English prose: sluice's equals the reference's and lies in the range a

@@ -93,8 +93,7 @@ pub fn summary(m: &MixManifest, out: &str, secs: f64, note: &str) -> String {
     for (name, sp) in &m.splits {
         let docs = |src: &str| sp.by_source.get(src).map_or(0, |x| x.documents);
         o += &format!(
-            "  {:<13}{:>11}{:>14}{:>12}{:>14}{:>7}\n",
-            name,
+            "  {name:<13}{:>11}{:>14}{:>12}{:>14}{:>7}\n",
             thousands(sp.sequences),
             thousands(sp.tokens),
             thousands(docs("target")),
@@ -105,15 +104,13 @@ pub fn summary(m: &MixManifest, out: &str, secs: f64, note: &str) -> String {
     for (name, c) in &m.sources {
         let skipped: u64 = c.skipped.values().sum();
         o += &format!(
-            "  {:<10} {} files, {} records: {} train docs ({} tokens), {} val docs ({} tokens), {} skipped{}\n",
-            name,
+            "  {name:<10} {} files, {} records: {} train docs ({} tokens), {} val docs ({} tokens), {skipped} skipped{}\n",
             c.files,
             thousands(c.records),
             thousands(c.train_documents),
             thousands(c.train_tokens),
             thousands(c.val_documents),
             thousands(c.val_tokens),
-            skipped,
             if skipped > 0 {
                 format!(" {:?}", c.skipped)
             } else {

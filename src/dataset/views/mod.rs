@@ -22,7 +22,7 @@ use self::recipe::Recipe;
 use super::parquet::{column, primitive, read_err};
 use crate::core::job::Manifest;
 use crate::core::manifest::ShardInfo;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 
 /// Parquet key-value metadata holding the recipe and layout (JSON).
 pub const META_KEY: &str = "sluice.views";
@@ -131,7 +131,7 @@ pub struct ViewRow {
 
 /// The recipe and layout stored in a shard's metadata, and its rows (at most `limit`).
 pub fn read_shard(path: &Path, limit: Option<usize>) -> Result<(ViewsMeta, Vec<ViewRow>)> {
-    let bad = |e: &dyn std::fmt::Display| Error::input(format!("{}: {e}", path.display()));
+    let bad = |e: &dyn std::fmt::Display| err!(input("{}: {e}", path.display()));
     let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at("open", path)?)
         .map_err(|e| read_err(path, e))?;
     let meta: ViewsMeta = builder
@@ -167,24 +167,19 @@ fn read_rows(
     let text = |n: &str| {
         column(batch, n, path)?
             .as_string_opt::<i32>()
-            .ok_or_else(|| Error::input(format!("column `{n}` in {} is not utf8", path.display())))
+            .ok_or_else(|| err!(input("column `{n}` in {} is not utf8", path.display())))
     };
     let (ids, labels) = (text("sample_id")?, text("label")?);
     let views = primitive::<UInt16Type>(batch, "view", path)?;
     let images = column(batch, "image", path)?
         .as_binary_opt::<i32>()
-        .ok_or_else(|| {
-            Error::input(format!(
-                "column `image` in {} is not binary",
-                path.display()
-            ))
-        })?;
+        .ok_or_else(|| err!(input("column `image` in {} is not binary", path.display())))?;
     let heights = primitive::<UInt32Type>(batch, "height", path)?;
     let widths = primitive::<UInt32Type>(batch, "width", path)?;
     let params = column(batch, "params", path)?
         .as_struct_opt()
         .ok_or_else(|| {
-            Error::input(format!(
+            err!(input(
                 "column `params` in {} is not a struct",
                 path.display()
             ))
@@ -201,7 +196,7 @@ fn read_rows(
             height: heights.value(i),
             width: widths.value(i),
             params: ViewParams::from_struct_array(params, i)
-                .map_err(|e| Error::input(format!("{}: {e}", path.display())))?,
+                .map_err(|e| err!(input("{}: {e}", path.display())))?,
         });
     }
     Ok(false)
@@ -211,14 +206,14 @@ fn read_rows(
 pub fn decode_view(bytes: &[u8], format: ViewFormat, width: u32, height: u32) -> Result<RgbImage> {
     match format {
         ViewFormat::Raw => RgbImage::from_raw(width, height, bytes.to_vec()).ok_or_else(|| {
-            Error::input(format!(
+            err!(input(
                 "raw view holds {} bytes, not {width}x{height}x3",
                 bytes.len()
             ))
         }),
         _ => image::load_from_memory(bytes)
             .map(|i| i.into_rgb8())
-            .map_err(|e| Error::input(format!("stored view does not decode: {e}"))),
+            .map_err(|e| err!(input("stored view does not decode: {e}"))),
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, Float32Array, Float32Builder, StructArray};
 use arrow::datatypes::{DataType, Field, Fields};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 macro_rules! view_params {
     ($($(#[doc = $doc:literal])* $name:ident),* $(,)?) => {
@@ -134,11 +134,9 @@ impl ViewParams {
             let col = a
                 .column_by_name(name)
                 .and_then(|c| c.as_any().downcast_ref::<Float32Array>())
-                .ok_or_else(|| {
-                    Error::input(format!("params field `{name}` missing or not float32"))
-                })?;
+                .ok_or_else(|| err!(input("params field `{name}` missing or not float32")))?;
             if col.is_null(i) {
-                return Err(Error::input(format!("params field `{name}` is null")));
+                bail!(input("params field `{name}` is null"));
             }
             v.push(col.value(i));
         }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A recipe: the view specs are expanded by `count` and cycled to fill K views, so BYOL's
 /// asymmetric pair alternates for K > 2 and `2 large + 6 small` is two specs with counts.
@@ -205,18 +205,18 @@ impl Recipe {
         }
         let path = Path::new(spec);
         if !path.exists() {
-            return Err(Error::config(format!(
+            bail!(config(
                 "--recipe `{spec}` is neither a built-in recipe ({}) nor an existing file",
                 BUILTINS.join(", ")
-            )));
+            ));
         }
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::config(format!("recipe {}: {e}", path.display())))?;
-        let recipe: Recipe = toml::from_str(&text)
-            .map_err(|e| Error::config(format!("recipe {}: {e}", path.display())))?;
+            .map_err(|e| err!(config("recipe {}: {e}", path.display())))?;
+        let recipe: Recipe =
+            toml::from_str(&text).map_err(|e| err!(config("recipe {}: {e}", path.display())))?;
         recipe
             .validate()
-            .map_err(|e| Error::config(format!("recipe {}: {e}", path.display())))?;
+            .map_err(|e| err!(config("recipe {}: {e}", path.display())))?;
         Ok(recipe)
     }
 
