@@ -11,7 +11,7 @@ if [ "$engine" = torch ]; then
   # The binary finds libtorch through its rpath (the venv it was built against) or here.
   export LD_LIBRARY_PATH="$(${SLUICE_VENV:-$HOME/.cache/sluice-venv}/bin/python -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))'):${LD_LIBRARY_PATH:-}"
 fi
-bin=${CARGO_TARGET_DIR:-target}/release/sluice
+bin=${SLUICE_BIN:-${CARGO_TARGET_DIR:-target}/release/sluice}
 py=${SLUICE_VENV:-$HOME/.cache/sluice-venv}/bin/python
 T=$(scripts/fetch_models.sh)
 threads=$(nproc)

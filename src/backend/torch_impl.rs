@@ -308,11 +308,12 @@ impl TorchBackend {
                 true,
             );
             let att = att.transpose(1, 2).reshape([bs, len, h * hd]);
-            x = x + att.linear::<Tensor>(&self.w(&l.wo), None);
+            // Not `+=`: in place would change a tensor autograd kept for RMSNorm's backward.
+            x = &x + att.linear::<Tensor>(&self.w(&l.wo), None);
             let n = self.rms_norm(&x, &l.ffn_norm);
             let g = n.linear::<Tensor>(&self.w(&l.gate), None).silu()
                 * n.linear::<Tensor>(&self.w(&l.up), None);
-            x = x + g.linear::<Tensor>(&self.w(&l.down), None);
+            x = &x + g.linear::<Tensor>(&self.w(&l.down), None);
         }
         let x = self.rms_norm(&x, &self.norm);
         let head = self.lm_head.as_ref().unwrap_or(&self.embed);

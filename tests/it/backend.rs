@@ -331,8 +331,7 @@ fn torch_trains_distils_and_resumes_as_the_cpu_backend() {
     other.save_optimizer(tmp.path()).unwrap();
     let e = resumed
         .load_optimizer(tmp.path())
-        .err()
-        .expect("shape mismatch")
+        .expect_err("shape mismatch")
         .to_string();
     assert!(
         e.contains("optimizer.safetensors") && e.contains("model.embed_tokens"),

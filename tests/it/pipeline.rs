@@ -426,7 +426,12 @@ fn forbid_never_overlaps_and_a_killed_scheduler_never_reruns_a_slot() {
     let dir = tmp.path().join("killed");
     scheduled(&dir, "latest", "queue", "");
     ok(&mut tick(&dir, "2026-11-27T00:00:30Z"));
-    let mut child = tick(&dir, "2026-11-27T01:00:10Z").spawn().unwrap();
+    // The run holds its step's lock for 3 s first, so it is certainly in flight when the
+    // scheduler is killed (each status poll below is a whole process start).
+    let mut child = tick(&dir, "2026-11-27T01:00:10Z")
+        .env("SLUICE_TEST_LOCK_PAUSE_MS", "3000")
+        .spawn()
+        .unwrap();
     let db = dir.join(".sluice-schedule.db");
     let start = Instant::now();
     // Until the slot row says running (then the scheduler is waiting on the run).
