@@ -203,17 +203,7 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
         lr: f64,
     ) -> Result<LossSum> {
         for (b, t) in micro {
-            b.check(self.cfg.vocab_size)?;
-            let n = b.batch * b.len;
-            if t.ids.len() != n * t.k || t.probs.len() != n * t.k || t.tail.len() != n {
-                return Err(Error::internal("teacher targets do not match their batch"));
-            }
-            if let Some(&id) = t.ids.iter().find(|&&i| i as usize >= self.cfg.vocab_size) {
-                bail!(input(
-                    "teacher target id {id} is >= the student's vocab size {}",
-                    self.cfg.vocab_size
-                ));
-            }
+            t.check(b, self.cfg.vocab_size)?;
         }
         let (w, temp) = (dc.weight as f64, dc.temperature as f64);
         self.accumulated_step(

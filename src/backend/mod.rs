@@ -196,6 +196,23 @@ pub struct TeacherTargets {
     pub tail: Vec<f32>,
 }
 
+impl TeacherTargets {
+    /// The targets must cover `b` position by position and name ids the student has.
+    pub fn check(&self, b: &TokenBatch, vocab: usize) -> Result<()> {
+        b.check(vocab)?;
+        let n = b.batch * b.len;
+        if self.ids.len() != n * self.k || self.probs.len() != n * self.k || self.tail.len() != n {
+            return Err(Error::internal("teacher targets do not match their batch"));
+        }
+        if let Some(&id) = self.ids.iter().find(|&&i| i as usize >= vocab) {
+            bail!(input(
+                "teacher target id {id} is >= the student's vocab size {vocab}"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// How distillation mixes its terms: `weight * T^2 * CE(teacher_T, student_T) + (1 - weight) * NLL`.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
 pub struct DistillConfig {

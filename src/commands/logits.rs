@@ -22,9 +22,9 @@ fn run_cache(a: CacheArgs, quiet: bool) -> Result<()> {
         println!("{} is up to date", exec.out.display());
         return Ok(());
     }
-    let share = m.writer_seconds / (m.teacher_seconds + m.writer_seconds).max(1e-9);
+    let share = m.writer_seconds / m.teacher_seconds.max(1e-9);
     println!(
-        "cached {} sequences ({} tokens) of {} in {}: {:.1} B/token; teacher {:.1} s, writer {:.1} s ({:.1} % of the run){}",
+        "cached {} sequences ({} tokens) of {} in {}: {:.1} B/token; teacher {:.1} s, writer {:.1} s ({:.1} % of the teacher's time, overlapped: the teacher waited {:.1} s){}",
         m.sequences,
         super::thousands(m.tokens),
         m.meta.teacher,
@@ -33,6 +33,7 @@ fn run_cache(a: CacheArgs, quiet: bool) -> Result<()> {
         m.teacher_seconds,
         m.writer_seconds,
         100.0 * share,
+        m.stall_seconds,
         if o.resumed > 0 {
             format!("; {} shards kept from an earlier run", o.resumed)
         } else {

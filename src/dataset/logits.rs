@@ -82,8 +82,12 @@ pub struct CacheBody {
     pub bytes: u64,
     pub bytes_per_token: f64,
     /// Seconds spent in the teacher's forward pass and in encoding + writing (this run only).
+    /// Encoding overlaps the teacher's next batch, so the two can add up to more than the run.
     pub teacher_seconds: f64,
     pub writer_seconds: f64,
+    /// Seconds the teacher waited for the encoder: what encoding added to the run.
+    #[serde(default)]
+    pub stall_seconds: f64,
 }
 
 /// `manifest.json` of a `logits cache` output.

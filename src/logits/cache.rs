@@ -12,10 +12,14 @@ use arrow::array::{
     UInt64Builder,
 };
 use arrow::datatypes::{DataType, Field};
+use parquet::basic::Encoding;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use rayon::prelude::*;
 
 use super::codec;
 use crate::backend::{self, Backend, BackendKind, OptimConfig, TokenBatch, weights};
@@ -192,59 +196,94 @@ impl Columns {
     }
 }
 
-/// Encodes one row's logits into the builders.
-fn encode_row(
+/// One position's encoding: log Z, the target's log-probability, and the sparse distribution.
+struct PosCode {
+    logz: f32,
+    target: f32,
+    ids: Vec<u32>,
+    /// Quantised log-probs (top-K) or counts (sampled).
+    values: Vec<u16>,
+    tail: f32,
+}
+
+/// Encodes position `t` of a row from its logits (independent of every other position, so the
+/// positions of a batch are encoded in parallel with the same bits as one by one).
+fn encode_position(
     cfg: &CacheOptions,
     seq_id: u64,
     row: &[u32],
-    starts: &[u32],
+    t: usize,
     logits: &[f32],
-    vocab: usize,
+) -> PosCode {
+    let (logz, lp) = codec::log_probs(logits, cfg.temperature);
+    let target = row.get(t + 1).map_or(f32::NAN, |&next| lp[next as usize]);
+    let mut ids = Vec::new();
+    let (values, tail) = match cfg.mode {
+        Mode::Topk => {
+            let mut q = Vec::new();
+            codec::top_k(&lp, cfg.k, &mut ids, &mut q);
+            // Exact mass outside the top K (from the unquantised values), so decoding can
+            // renormalise the quantised ones and the student sees the true tail.
+            let inside: f64 = ids.iter().map(|&i| (lp[i as usize] as f64).exp()).sum();
+            (
+                q.into_iter().map(u16::from).collect(),
+                (1.0 - inside).max(0.0) as f32,
+            )
+        }
+        Mode::Sample => {
+            let key = seq_id.wrapping_mul(1 << 20).wrapping_add(t as u64);
+            let rng = KeyedRng::new(cfg.seed.unwrap_or(0), key, "logits-sample");
+            let mut counts = Vec::new();
+            codec::sample(&lp, cfg.draws, &rng, &mut ids, &mut counts);
+            (counts, 0.0)
+        }
+    };
+    PosCode {
+        logz,
+        target,
+        ids,
+        values,
+        tail,
+    }
+}
+
+/// Appends one row, its positions encoded, to the builders.
+fn append_row(
+    mode: Mode,
+    seq_id: u64,
+    row: &[u32],
+    starts: &[u32],
+    codes: &[PosCode],
     c: &mut Columns,
 ) {
-    let len = row.len();
     c.seq_id.append_value(seq_id);
     c.input_ids.values().append_slice(row);
     c.input_ids.append(true);
     c.doc_starts.values().append_slice(starts);
     c.doc_starts.append(true);
-    let (mut ids, mut q, mut counts) = (Vec::new(), Vec::new(), Vec::new());
-    for t in 0..len {
-        let (lz, lp) = codec::log_probs(&logits[t * vocab..(t + 1) * vocab], cfg.temperature);
-        c.logz.values().append_value(lz);
-        c.target.values().append_value(if t + 1 < len {
-            lp[row[t + 1] as usize]
-        } else {
-            f32::NAN
-        });
-        ids.clear();
-        q.clear();
-        counts.clear();
-        match cfg.mode {
+    for p in codes {
+        c.logz.values().append_value(p.logz);
+        c.target.values().append_value(p.target);
+        c.ids.values().values().append_slice(&p.ids);
+        c.ids.values().append(true);
+        match mode {
             Mode::Topk => {
-                codec::top_k(&lp, cfg.k, &mut ids, &mut q);
-                c.q.values().values().append_slice(&q);
+                for &q in &p.values {
+                    c.q.values().values().append_value(q as u8);
+                }
                 c.q.values().append(true);
-                // Exact mass outside the top K (from the unquantised values), so decoding can
-                // renormalise the quantised ones and the student sees the true tail.
-                let inside: f64 = ids.iter().map(|&i| (lp[i as usize] as f64).exp()).sum();
-                c.tail.values().append_value((1.0 - inside).max(0.0) as f32);
+                c.tail.values().append_value(p.tail);
             }
             Mode::Sample => {
-                let key = seq_id.wrapping_mul(1 << 20).wrapping_add(t as u64);
-                let rng = KeyedRng::new(cfg.seed.unwrap_or(0), key, "logits-sample");
-                codec::sample(&lp, cfg.draws, &rng, &mut ids, &mut counts);
-                c.counts.values().values().append_slice(&counts);
+                c.counts.values().values().append_slice(&p.values);
                 c.counts.values().append(true);
             }
         }
-        c.ids.values().values().append_slice(&ids);
-        c.ids.values().append(true);
     }
     c.target.append(true);
     c.logz.append(true);
     c.ids.append(true);
-    match cfg.mode {
+    match mode {
         Mode::Topk => {
             c.q.append(true);
             c.tail.append(true);
@@ -337,6 +376,7 @@ impl Job for LogitsJob {
                 .map_err(|e| Error::internal(e.to_string()))?,
             teacher_s: 0.0,
             writer_s: 0.0,
+            stall_s: 0.0,
             reused: 0,
         };
         let mut shards = BTreeMap::new();
@@ -359,6 +399,7 @@ impl Job for LogitsJob {
             bytes_per_token: bytes as f64 / tokens.max(1) as f64,
             teacher_seconds: run.teacher_s,
             writer_seconds: run.writer_s,
+            stall_seconds: run.stall_s,
         })
     }
 }
@@ -438,17 +479,26 @@ struct CacheRun<'a> {
     meta_json: String,
     teacher_s: f64,
     writer_s: f64,
+    stall_s: f64,
     reused: u64,
 }
 
 impl CacheRun<'_> {
+    /// ZSTD 3; the float columns byte-stream-split instead of dictionary-coded (a dictionary of
+    /// nearly unique floats only falls back to plain; split bytes let zstd find the shared
+    /// exponents: 46.1 -> 42.6 B/token on sampled N = 50, see BENCHMARKS.md).
     fn props(&self) -> WriterProperties {
-        zstd(3)
-            .set_key_value_metadata(Some(vec![KeyValue::new(
-                META_KEY.into(),
-                self.meta_json.clone(),
-            )]))
-            .build()
+        let mut b = zstd(3).set_key_value_metadata(Some(vec![KeyValue::new(
+            META_KEY.into(),
+            self.meta_json.clone(),
+        )]));
+        for col in ["target_logprob", "logz", "tail_mass"] {
+            let leaf = ColumnPath::new(vec![col.into(), "list".into(), "item".into()]);
+            b = b
+                .set_column_dictionary_enabled(leaf.clone(), false)
+                .set_column_encoding(leaf, Encoding::BYTE_STREAM_SPLIT);
+        }
+        b.build()
     }
 
     /// One split's shards: those an earlier run finished are kept, the rest computed.
@@ -480,7 +530,9 @@ impl CacheRun<'_> {
         Ok(infos)
     }
 
-    /// Rows `start..start+n` through the teacher, encoded into one record batch.
+    /// Rows `start..start+n` through the teacher, encoded into one record batch. The encoding
+    /// runs on its own thread (its positions on the rayon pool) while the teacher computes the
+    /// next batch, so on a fast teacher the host work overlaps instead of adding up.
     fn encode(
         &mut self,
         split: &Split,
@@ -488,30 +540,60 @@ impl CacheRun<'_> {
         n: usize,
         bar: &indicatif::ProgressBar,
     ) -> Result<RecordBatch> {
-        let (cfg, vocab) = (self.cfg, self.vocab);
-        let mut cols = Columns::new();
-        for b0 in (start..start + n).step_by(cfg.batch_size) {
-            let nb = cfg.batch_size.min(start + n - b0);
-            let batch: TokenBatch = split.batch(b0 as u64, nb);
-            let t0 = Instant::now();
-            let logits = self.teacher.forward_logits(&batch)?;
-            let t1 = Instant::now();
-            for r in 0..nb {
-                let per = batch.len * vocab;
-                encode_row(
-                    cfg,
-                    (b0 + r) as u64,
-                    batch.row(r),
-                    &batch.doc_starts[r],
-                    &logits.values[r * per..(r + 1) * per],
-                    vocab,
-                    &mut cols,
-                );
+        let (cfg, vocab, teacher) = (self.cfg, self.vocab, self.teacher);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, TokenBatch, Vec<f32>)>(1);
+        let (mut cols, writer_s) = std::thread::scope(|s| -> Result<(Columns, f64)> {
+            let encoder = s.spawn(move || {
+                let mut cols = Columns::new();
+                let mut busy = 0.0;
+                for (b0, batch, logits) in rx {
+                    let t0 = Instant::now();
+                    let len = batch.len;
+                    let codes: Vec<PosCode> = (0..batch.batch * len)
+                        .into_par_iter()
+                        .map(|i| {
+                            let (r, t) = (i / len, i % len);
+                            let at = &logits[i * vocab..(i + 1) * vocab];
+                            encode_position(cfg, (b0 + r) as u64, batch.row(r), t, at)
+                        })
+                        .collect();
+                    for r in 0..batch.batch {
+                        let row_codes = &codes[r * len..(r + 1) * len];
+                        let starts = &batch.doc_starts[r];
+                        append_row(
+                            cfg.mode,
+                            (b0 + r) as u64,
+                            batch.row(r),
+                            starts,
+                            row_codes,
+                            &mut cols,
+                        );
+                    }
+                    busy += t0.elapsed().as_secs_f64();
+                }
+                (cols, busy)
+            });
+            for b0 in (start..start + n).step_by(cfg.batch_size) {
+                let nb = cfg.batch_size.min(start + n - b0);
+                let batch: TokenBatch = split.batch(b0 as u64, nb);
+                let t0 = Instant::now();
+                let logits = teacher.forward_logits(&batch)?;
+                self.teacher_s += t0.elapsed().as_secs_f64();
+                // The encoder has stopped only if it panicked; join reports that below.
+                let t1 = Instant::now();
+                if tx.send((b0, batch, logits.values)).is_err() {
+                    break;
+                }
+                self.stall_s += t1.elapsed().as_secs_f64();
+                bar.set_position((b0 + nb) as u64);
             }
-            self.teacher_s += (t1 - t0).as_secs_f64();
-            self.writer_s += t1.elapsed().as_secs_f64();
-            bar.set_position((b0 + nb) as u64);
-        }
+            drop(tx);
+            let t1 = Instant::now();
+            let done = encoder.join();
+            self.stall_s += t1.elapsed().as_secs_f64();
+            done.map_err(|_| Error::internal("the logits encoder thread panicked"))
+        })?;
+        self.writer_s += writer_s;
         RecordBatch::try_new(schema(cfg.mode), cols.finish(cfg.mode))
             .map_err(|e| err!(internal("logits batch: {e}")))
     }
