@@ -36,7 +36,7 @@ EOF
 M=$out/model/model.safetensors
 
 echo "# 1. correctness: torch on cuda (bf16) vs torch on cpu (f32), 64 tokens"
-ids=$(seq -s, 11 37 2379)
+ids=$(seq -s, 11 37 2342)   # 64 ids
 "$bin" model score "$M" --ids "$ids" --backend torch --device cpu --dump-logits "$out/cpu.f32" --json > "$out/cpu.json"
 "$bin" model score "$M" --ids "$ids" --backend torch --device cuda --dump-logits "$out/cuda.f32" --json > "$out/cuda.json"
 "$py" - "$out" <<'EOF'

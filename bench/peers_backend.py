@@ -25,8 +25,11 @@ a = ap.parse_args()
 if a.threads:
     torch.set_num_threads(a.threads)
 dtype = getattr(torch, a.dtype)
-d, f = os.path.split(os.path.abspath(a.gguf))
-model = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=dtype).to(a.device)
+if os.path.isdir(a.gguf):  # an HF checkpoint directory (bench/gpu_check.sh makes one)
+    model = AutoModelForCausalLM.from_pretrained(a.gguf, dtype=dtype).to(a.device)
+else:
+    d, f = os.path.split(os.path.abspath(a.gguf))
+    model = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=dtype).to(a.device)
 g = torch.Generator().manual_seed(0)
 ids = torch.randint(0, model.config.vocab_size, (a.batch_size, a.seq_len), generator=g).to(a.device)
 opt = torch.optim.AdamW(model.parameters(), lr=1e-5)

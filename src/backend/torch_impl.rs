@@ -515,7 +515,7 @@ impl Backend for TorchBackend {
         for (name, t) in self.named() {
             let shape: Vec<usize> = t.size().iter().map(|&s| s as usize).collect();
             // A tensor that cannot be read back is a libtorch failure: give empty data, which
-            // the safetensors writer refuses by shape.
+            // `Weights::save_safetensors` refuses (its data does not fill its shape).
             w.insert(name, shape, host(t).unwrap_or_default());
         }
         w

@@ -88,6 +88,15 @@ impl Weights {
         header.insert("__metadata__".into(), meta.into());
         let mut offset = 0usize;
         for (name, (shape, data)) in &self.map {
+            // A tensor whose data does not fill its shape would make a file no reader can load.
+            if shape.iter().product::<usize>() != data.len() {
+                bail!(internal(
+                    "tensor `{name}` of {} holds {} values for shape {shape:?}; not writing {}",
+                    self.origin,
+                    data.len(),
+                    path.display()
+                ));
+            }
             let end = offset + data.len() * 4;
             header.insert(
                 name.clone(),
@@ -406,6 +415,18 @@ pub fn hf_config_json(cfg: &LlamaConfig) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tensor_short_of_its_shape_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        let mut w = Weights::new("model");
+        w.insert("model.norm.weight".into(), vec![4], vec![1.0; 3]);
+        let cfg = crate::train::lm::preset("tiny", 10).unwrap();
+        let e = w.save_safetensors(&path, &cfg).unwrap_err().to_string();
+        assert!(e.contains("model.norm.weight") && e.contains("[4]"), "{e}");
+        assert!(!path.exists());
+    }
 
     #[test]
     fn unpermute_inverts_llama_cpp_permute() {
