@@ -1,7 +1,7 @@
 //! Encoder throughput on the shipped samples: sluice's byte-level BPE against HF `tokenizers`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use sluice::mix::tokenize::{Engine, load};
+use sluice::tokenizer::{Engine, load};
 
 fn corpus() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");

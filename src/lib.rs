@@ -2,8 +2,10 @@
 //!
 //! Architecture, outermost first:
 //! - [`cli`] parses arguments (clap derive only) and [`commands`] runs one thin handler per verb.
-//! - [`mix`] builds finetuning mixtures: [`mix::tokenize`] (one `Encoder` trait, HuggingFace
-//!   `tokenizers` or the exact fast [`mix::bpe`]), [`mix::spill`] (external shuffle by keyed
+//! - [`tokenizer`]: one `Encoder` trait over HuggingFace `tokenizers` and sluice's exact fast BPE
+//!   engine ([`tokenizer::fast`]) for the tokenizer.json shapes in use; `sluice tokenize` and
+//!   `mix build` encode through it.
+//! - [`mix`] builds finetuning mixtures: [`mix::spill`] (external shuffle by keyed
 //!   random order), [`mix::pack`], [`mix::schedule`] (exact injection), [`mix::build`] (the two
 //!   phases, resume).
 //! - [`views`] makes K augmented views per image: [`views::source`], [`views::decode`],
@@ -44,5 +46,6 @@ pub mod pipeline;
 pub mod plan;
 pub mod sink;
 pub mod source;
+pub mod tokenizer;
 pub mod train;
 pub mod views;

@@ -5,6 +5,7 @@ pub mod mix;
 pub mod model;
 pub mod pipeline;
 pub mod plan;
+pub mod tokenize;
 pub mod train;
 pub mod views;
 
@@ -29,6 +30,8 @@ pub enum Command {
     /// Finetuning mixtures with an exact fraction of pretraining data.
     #[command(subcommand)]
     Mix(mix::MixCommand),
+    /// Tokenize documents: one row of ids per document, in input order.
+    Tokenize(tokenize::TokenizeArgs),
     /// K augmented views per image for multi-view self-supervised learning.
     #[command(subcommand)]
     Views(views::ViewsCommand),

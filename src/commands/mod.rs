@@ -5,6 +5,7 @@ pub mod mix;
 pub mod model;
 pub mod pipeline;
 pub mod plan;
+pub mod tokenize;
 pub mod train;
 pub mod views;
 
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Mix(crate::cli::mix::MixCommand::Build(args)) => mix::build::run(args, cli.quiet),
         Command::Plan(cmd) => plan::run(cmd),
+        Command::Tokenize(args) => tokenize::run(args, cli.quiet),
         Command::Views(cmd) => views::run(cmd, cli.quiet),
         Command::Pipeline(cmd) => pipeline::run_command(cmd, cli.quiet),
         Command::Train(crate::cli::train::TrainCommand::Lm(args)) => train::lm(args, cli.quiet),

@@ -59,6 +59,11 @@ impl Shards {
         format!("{}/part-{i:05}.parquet", self.prefix)
     }
 
+    /// Shard `i`'s path.
+    pub fn path(&self, i: usize) -> PathBuf {
+        self.out.join(self.rel(i))
+    }
+
     pub fn schema(&self) -> &SchemaRef {
         &self.schema
     }

@@ -10,14 +10,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::schedule::Schedule;
 use super::spill::{SequenceStream, SpillInfo, SpillReader, SpillWriter};
-use super::tokenize::{self, Encoder, Engine, TokenizerInfo};
 use crate::core::fingerprint::sha256_file;
 use crate::core::fraction::Fraction;
 use crate::core::job::{Ctx, Identity, Job};
@@ -29,7 +27,8 @@ use crate::error::{Error, IoContext, Result};
 use crate::sink::SequenceSink;
 use crate::sink::megatron::MegatronFiles;
 use crate::sink::parquet::ParquetShards;
-use crate::source::{DocBatch, FileSource, Source, SourceSpec};
+use crate::source::{DocBatch, FileSource, Source, SourceSpec, scan_pipelined};
+use crate::tokenizer::{self as tokenize, Encoder, Engine, TokenizerInfo};
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
@@ -570,33 +569,4 @@ impl SourceSpills {
         }
         Ok(())
     }
-}
-
-/// Scan `src` on a reader thread while `handle` tokenizes what it read; the first error wins.
-fn scan_pipelined(
-    src: &FileSource,
-    mut handle: impl FnMut(DocBatch) -> Result<()>,
-) -> Result<crate::source::ScanStats> {
-    std::thread::scope(|s| -> Result<_> {
-        let (tx, rx) = sync_channel::<DocBatch>(2);
-        let reader = s.spawn(move || {
-            src.scan(&mut |b| {
-                tx.send(b)
-                    .map_err(|_| Error::internal("document reader stopped"))
-            })
-        });
-        let mut res = Ok(());
-        while let Ok(b) = rx.recv() {
-            if let Err(e) = handle(b) {
-                res = Err(e);
-                break;
-            }
-        }
-        drop(rx);
-        let scanned = reader
-            .join()
-            .map_err(|_| Error::internal("document reader panicked"))?;
-        res?;
-        scanned
-    })
 }

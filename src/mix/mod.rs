@@ -1,10 +1,8 @@
 //! Finetuning mixtures: tokenize target and pretraining documents, shuffle them, pack them into
 //! fixed-length sequences, and interleave an exact fraction of pretraining sequences.
 
-pub mod bpe;
 pub mod build;
 pub mod options;
 pub mod pack;
 pub mod schedule;
 pub mod spill;
-pub mod tokenize;

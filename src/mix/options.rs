@@ -8,9 +8,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::build::{MixConfig, OutputFormat};
-use super::tokenize::Engine;
 use crate::error::{Error, Result};
 use crate::source::{OnError, SourceSpec};
+use crate::tokenizer::Engine;
 
 #[derive(Clone, Debug, clap::Args, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::mpsc::sync_channel;
+
 use crate::error::{Error, IoContext, Result};
 
 /// How an input file is read.
@@ -214,4 +216,33 @@ impl Source for FileSource {
         texts.flush(&tables, &mut stats, emit)?;
         Ok(stats)
     }
+}
+
+/// Scan `src` on a reader thread while `handle` works on what it read; the first error wins.
+pub fn scan_pipelined(
+    src: &FileSource,
+    mut handle: impl FnMut(DocBatch) -> Result<()>,
+) -> Result<ScanStats> {
+    std::thread::scope(|s| -> Result<_> {
+        let (tx, rx) = sync_channel::<DocBatch>(2);
+        let reader = s.spawn(move || {
+            src.scan(&mut |b| {
+                tx.send(b)
+                    .map_err(|_| Error::internal("document reader stopped"))
+            })
+        });
+        let mut res = Ok(());
+        while let Ok(b) = rx.recv() {
+            if let Err(e) = handle(b) {
+                res = Err(e);
+                break;
+            }
+        }
+        drop(rx);
+        let scanned = reader
+            .join()
+            .map_err(|_| Error::internal("document reader panicked"))?;
+        res?;
+        scanned
+    })
 }

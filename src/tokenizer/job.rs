@@ -1,0 +1,296 @@
+//! `sluice tokenize`: every input document to its ids, one row per document in input order (what
+//! datatrove's tokenizer step and `datasets.map` do), on the job shape: the output directory
+//! locked, shards of `docs_per_shard` documents written whole and kept by a resumed run, the
+//! manifest last. Documents are encoded on the `--threads` pool in chunks of a few MB, so memory
+//! stays flat in the corpus size, and the output does not depend on the thread count.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Encoder, Engine, TokenizerInfo, load, special_affixes};
+use crate::core::job::{Ctx, Identity, Job};
+use crate::core::manifest::ShardInfo;
+use crate::dataset::parquet::{ShardWriter, Shards};
+use crate::dataset::tokens::{self, TokenizeBody};
+use crate::error::Result;
+use crate::source::{DocBatch, FileSource, OnError, Source, SourceSpec, scan_pipelined};
+
+/// Text encoded per parallel chunk.
+const CHUNK_BYTES: usize = 4 << 20;
+
+#[derive(Clone, Debug, clap::Args, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenizeOptions {
+    /// Documents: Parquet/JSONL/CSV files, text files (one document each), or directories of them.
+    #[arg(required = true, num_args = 1.., value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// HuggingFace tokenizer.json.
+    #[arg(long, value_name = "FILE")]
+    pub tokenizer: PathBuf,
+    /// Column holding the document text in Parquet/JSONL/CSV inputs.
+    #[arg(long, default_value_t = text())]
+    #[serde(default = "text")]
+    pub text_column: String,
+    /// SQL filter on the inputs' rows, e.g. "length(text) > 200".
+    #[arg(long = "where", value_name = "SQL")]
+    #[serde(rename = "where", default)]
+    pub filter: Option<String>,
+    /// Put the tokens the tokenizer's post-processor adds around each document (e.g. Llama-3's
+    /// `<|begin_of_text|>`), as `encode(..., add_special_tokens=True)` does.
+    #[arg(long)]
+    #[serde(default)]
+    pub add_special_tokens: bool,
+    /// Which encoder runs: sluice's exact fast engine where the tokenizer.json allows, else
+    /// HuggingFace `tokenizers` (auto); either one alone (fast, hf).
+    #[arg(long, value_enum, default_value_t = Engine::Auto)]
+    #[serde(default = "auto")]
+    pub tokenizer_engine: Engine,
+    /// Documents per output shard.
+    #[arg(long, default_value_t = docs_per_shard())]
+    #[serde(default = "docs_per_shard")]
+    pub docs_per_shard: u64,
+    /// What to do with records that cannot be used (null text, invalid UTF-8, bad JSON lines).
+    #[arg(long, value_enum, default_value_t = OnError::Fail)]
+    #[serde(default = "fail")]
+    pub on_error: OnError,
+}
+
+fn text() -> String {
+    "text".into()
+}
+fn auto() -> Engine {
+    Engine::Auto
+}
+fn docs_per_shard() -> u64 {
+    100_000
+}
+fn fail() -> OnError {
+    OnError::Fail
+}
+
+pub struct TokenizeJob {
+    opts: TokenizeOptions,
+    opened: Option<Opened>,
+}
+
+struct Opened {
+    source: FileSource,
+    encoder: Box<dyn Encoder>,
+    info: TokenizerInfo,
+    /// Ids put before and after every document.
+    affixes: (Vec<u32>, Vec<u32>),
+}
+
+impl TokenizeJob {
+    pub fn new(opts: TokenizeOptions) -> Self {
+        TokenizeJob { opts, opened: None }
+    }
+}
+
+impl Job for TokenizeJob {
+    type Body = TokenizeBody;
+
+    fn command(&self) -> &'static str {
+        "tokenize"
+    }
+
+    fn outputs(&self) -> Vec<String> {
+        vec!["docs".into()]
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.opts.docs_per_shard == 0 {
+            bail!(config("--docs-per-shard must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// Version, options, every input file's sha256, the tokenizer's.
+    fn identity(&mut self, id: &mut Identity) -> Result<()> {
+        let o = &self.opts;
+        let spec = SourceSpec {
+            name: "input".into(),
+            paths: o.inputs.clone(),
+            text_column: o.text_column.clone(),
+            filter: o.filter.clone(),
+            on_error: o.on_error,
+        };
+        let source = FileSource::open(spec, &std::env::temp_dir())?;
+        for f in source.files() {
+            id.input_file("input", &f.path)?;
+        }
+        let (encoder, info) = load(&o.tokenizer, o.tokenizer_engine, Some(""))?;
+        let affixes = if o.add_special_tokens {
+            special_affixes(&o.tokenizer)?
+        } else {
+            Default::default()
+        };
+        id.add("options", o)?;
+        id.add("tokenizer", &info.sha256)?;
+        self.opened = Some(Opened {
+            source,
+            encoder,
+            info,
+            affixes,
+        });
+        Ok(())
+    }
+
+    fn execute(&mut self, ctx: &mut Ctx) -> Result<TokenizeBody> {
+        let mut o = self
+            .opened
+            .take()
+            .ok_or_else(|| err!(internal("tokenize: execute before identity")))?;
+        o.source.set_scratch(&ctx.work().join("scratch"));
+        let total: u64 = o.source.files().iter().map(|f| f.bytes).sum();
+        let bar = ctx.exec.progress.bar(total, "tokenize", "bytes");
+        let pool = ctx.pool()?;
+        let mut w = ShardedWriter {
+            shards: Shards::new(ctx.out, "docs", tokens::schema(), tokens::props())?,
+            per_shard: self.opts.docs_per_shard,
+            encoder: &*o.encoder,
+            affixes: &o.affixes,
+            pool: &pool,
+            next_doc: 0,
+            pending: Vec::new(),
+            pending_bytes: 0,
+            open: None,
+            done: Vec::new(),
+            tokens: 0,
+            kept: 0,
+            current: None,
+        };
+        let scan = scan_pipelined(&o.source, |b: DocBatch| {
+            bar.inc(b.input_bytes);
+            w.push(b.docs)
+        })?;
+        let documents = w.next_doc;
+        let (shards, tokens, kept) = w.finish()?;
+        bar.finish_and_clear();
+        ctx.resumed(kept);
+        Ok(TokenizeBody {
+            tokenizer: o.info,
+            add_special_tokens: self.opts.add_special_tokens,
+            text_column: self.opts.text_column.clone(),
+            filter: self.opts.filter.clone(),
+            documents,
+            tokens,
+            docs_per_shard: self.opts.docs_per_shard,
+            scan,
+            shards,
+        })
+    }
+}
+
+/// Documents in, shards of `per_shard` rows out; shards an earlier run finished are kept and
+/// their documents not encoded again.
+struct ShardedWriter<'a> {
+    shards: Shards,
+    per_shard: u64,
+    encoder: &'a dyn Encoder,
+    affixes: &'a (Vec<u32>, Vec<u32>),
+    pool: &'a rayon::ThreadPool,
+    /// Index of the next document read.
+    next_doc: u64,
+    /// Documents read, not yet encoded: all of the open shard, from its row `open.rows()` on.
+    pending: Vec<String>,
+    pending_bytes: usize,
+    open: Option<ShardWriter>,
+    done: Vec<ShardInfo>,
+    tokens: u64,
+    kept: u64,
+    /// The shard the last document fell in, and whether an earlier run finished it.
+    current: Option<(usize, bool)>,
+}
+
+impl ShardedWriter<'_> {
+    fn shard_of(&self, doc: u64) -> usize {
+        (doc / self.per_shard) as usize
+    }
+
+    fn push(&mut self, docs: Vec<String>) -> Result<()> {
+        for doc in docs {
+            let d = self.next_doc;
+            self.next_doc += 1;
+            let shard = self.shard_of(d);
+            if d % self.per_shard == 0 && d > 0 {
+                self.close_shard(shard - 1)?;
+            }
+            let finished = match self.current {
+                Some((s, f)) if s == shard => f,
+                _ => {
+                    let f = self.shards.finished(shard);
+                    self.current = Some((shard, f));
+                    f
+                }
+            };
+            if finished {
+                continue;
+            }
+            self.pending_bytes += doc.len();
+            self.pending.push(doc);
+            if self.pending_bytes >= CHUNK_BYTES {
+                self.encode_pending()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Encode the pending documents on the pool and append them to the open shard.
+    fn encode_pending(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let first = self.next_doc - self.pending.len() as u64;
+        let (encoder, (prefix, suffix)) = (self.encoder, self.affixes);
+        let ids: Vec<Vec<u32>> = self.pool.install(|| {
+            self.pending
+                .par_iter()
+                .map(|text| {
+                    let mut ids = prefix.clone();
+                    encoder.encode(text, &mut ids)?;
+                    ids.extend_from_slice(suffix);
+                    Ok(ids)
+                })
+                .collect::<Result<_>>()
+        })?;
+        self.tokens += ids.iter().map(|v| v.len() as u64).sum::<u64>();
+        let shard = self.shard_of(first);
+        let writer = match &mut self.open {
+            Some(w) => w,
+            None => self.open.insert(self.shards.create(shard)?),
+        };
+        writer.write(&tokens::batch(first, &ids)?)?;
+        self.pending.clear();
+        self.pending_bytes = 0;
+        Ok(())
+    }
+
+    /// Shard `i` has all its documents: finish it, or count the one an earlier run finished.
+    fn close_shard(&mut self, i: usize) -> Result<()> {
+        self.encode_pending()?;
+        let info = match self.open.take() {
+            Some(w) => w.finish()?,
+            None => {
+                let rows = (self.next_doc.min((i as u64 + 1) * self.per_shard))
+                    - i as u64 * self.per_shard;
+                let info = self.shards.info(i, rows)?;
+                self.tokens += tokens::shard_tokens(&self.shards.path(i))?;
+                self.kept += 1;
+                info
+            }
+        };
+        self.done.push(info);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(Vec<ShardInfo>, u64, u64)> {
+        if self.next_doc > 0 {
+            self.close_shard(self.shard_of(self.next_doc - 1))?;
+        }
+        Ok((self.done, self.tokens, self.kept))
+    }
+}
