@@ -259,8 +259,12 @@ pub fn run_job<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
     let lock = DirLock::acquire(&exec.out)?;
     let result = locked(job, exec);
     if result.is_err() && !wrote_any(&exec.out, &job.outputs()) {
-        // Nothing was written for the user: leave no trace.
+        // Nothing was written for the user: leave no trace (output directories made for
+        // shards that never came go too; only empty ones can be removed).
         let _ = std::fs::remove_dir_all(exec.out.join(WORK));
+        for o in job.outputs() {
+            let _ = std::fs::remove_dir(exec.out.join(o));
+        }
         let created = lock.created;
         drop(lock);
         if created {

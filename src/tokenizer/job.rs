@@ -214,11 +214,11 @@ impl ShardedWriter<'_> {
     fn push(&mut self, docs: Vec<String>) -> Result<()> {
         for doc in docs {
             let d = self.next_doc;
-            self.next_doc += 1;
             let shard = self.shard_of(d);
             if d % self.per_shard == 0 && d > 0 {
                 self.close_shard(shard - 1)?;
             }
+            self.next_doc += 1;
             let finished = match self.current {
                 Some((s, f)) if s == shard => f,
                 _ => {

@@ -385,3 +385,73 @@ pub(super) fn parse(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Llama-3's split pattern.
+    const LLAMA3: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    fn pieces(step: &dyn PreTokenize, s: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        step.split(s, true, &mut |p, _| out.push(p.to_string()));
+        out
+    }
+
+    fn split(pattern: &str, behavior: &str, s: &str) -> Vec<String> {
+        let b = Behavior::parse(&Value::String(behavior.into())).unwrap();
+        pieces(&RegexSplit::new(pattern, b, false).unwrap(), s)
+    }
+
+    // Expected pieces from Python `tokenizers` 0.23.3, `pre_tokenizers.Split(...).pre_tokenize_str`.
+    #[test]
+    fn the_lookahead_gives_back_the_last_space_as_oniguruma_does() {
+        assert_eq!(
+            split(LLAMA3, "Isolated", "a  b\n\n  c   "),
+            ["a", " ", " b", "\n\n", " ", " c", "   "]
+        );
+        assert_eq!(
+            split(LLAMA3, "Isolated", "I'M  12345 x\t\ty"),
+            ["I", "'M", " ", " ", "123", "45", " x", "\t", "\ty"]
+        );
+        assert_eq!(
+            split(LLAMA3, "Isolated", "  \u{3000}z"),
+            ["  ", "\u{3000}z"]
+        );
+    }
+
+    #[test]
+    fn delimiter_behaviors_match_tokenizers() {
+        assert_eq!(split("[0-9]+", "Removed", "ab12cd345"), ["ab", "cd"]);
+        assert_eq!(
+            split("[0-9]", "MergedWithPrevious", "ab12cd3"),
+            ["ab1", "2", "cd3"]
+        );
+        assert_eq!(
+            split("[0-9]", "MergedWithNext", "ab12cd3"),
+            ["ab", "1", "2cd", "3"]
+        );
+        assert_eq!(
+            split("[0-9]", "Contiguous", "ab12cd3"),
+            ["ab", "12", "cd", "3"]
+        );
+    }
+
+    #[test]
+    fn patterns_the_regex_crate_would_read_differently_are_refused() {
+        for p in [
+            r"\s+(?=x)",
+            r"[[:alpha:]]+",
+            r"a++",
+            r"(?>ab)",
+            r"\h+",
+            "x*",
+        ] {
+            assert!(
+                RegexSplit::new(p, Behavior::Isolated, false).is_err(),
+                "{p}"
+            );
+        }
+    }
+}

@@ -9,6 +9,7 @@ mod mix;
 mod pipeline;
 mod plan;
 mod resume;
+mod tokenize;
 mod tokenizer;
 mod train;
 mod util;
