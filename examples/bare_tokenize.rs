@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use rayon::prelude::*;
-use sluice::mix::tokenize::{Engine, load};
+use sluice::tokenizer::{Engine, load};
 
 fn collect(path: &std::path::Path, out: &mut Vec<String>) {
     if path.is_dir() {

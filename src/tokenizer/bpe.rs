@@ -31,7 +31,7 @@ struct Alphabet {
 }
 
 enum Units {
-    Bytes([Option<u32>; 256]),
+    Bytes(Box<[Option<u32>; 256]>),
     Chars(FxHashMap<char, u32>),
 }
 
@@ -110,7 +110,7 @@ impl Bpe {
                 let mut s = [0u8; 4];
                 ids[b] = vocab.get(c.encode_utf8(&mut s) as &str).copied();
             }
-            Units::Bytes(ids)
+            Units::Bytes(Box::new(ids))
         } else {
             let mut chars = FxHashMap::default();
             for (t, &id) in &vocab {

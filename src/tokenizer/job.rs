@@ -215,7 +215,7 @@ impl ShardedWriter<'_> {
         for doc in docs {
             let d = self.next_doc;
             let shard = self.shard_of(d);
-            if d % self.per_shard == 0 && d > 0 {
+            if d.is_multiple_of(self.per_shard) && d > 0 {
                 self.close_shard(shard - 1)?;
             }
             self.next_doc += 1;

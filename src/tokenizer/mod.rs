@@ -66,7 +66,7 @@ impl Encoder for HfEncoder {
 /// `tokenizers` looks them up).
 enum Vocab {
     Json(serde_json::Value),
-    Hf(tokenizers::Tokenizer),
+    Hf(Box<tokenizers::Tokenizer>),
 }
 
 impl Vocab {
@@ -139,7 +139,7 @@ pub fn load(
             })?;
             (
                 Box::new(HfEncoder(hf.clone())),
-                Vocab::Hf(hf),
+                Vocab::Hf(Box::new(hf)),
                 "hf-tokenizers",
             )
         }
