@@ -9,7 +9,8 @@ use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use serde_json::Value;
+
+use super::fast::{Merge, ModelFile};
 
 const CACHE_SHARDS: usize = 64;
 /// Entries per shard before it is cleared; pieces longer than this many bytes are not cached.
@@ -65,32 +66,24 @@ pub(super) fn bytes_to_unicode() -> [char; 256] {
 impl Bpe {
     /// Build from the `model` object; `byte_level` says whether tokens are spelled in GPT-2's
     /// byte alphabet. `Err` says why the file needs the general engine.
-    pub(super) fn from_json(m: &Value, byte_level: bool) -> Result<Self, String> {
-        if m["type"] != "BPE" {
+    pub(super) fn from_model(m: &ModelFile, byte_level: bool) -> Result<Self, String> {
+        if m.kind.as_deref().is_some_and(|k| k != "BPE") {
             return Err("its model is not BPE".into());
         }
-        let empty = |k: &str| m[k].as_str().unwrap_or("").is_empty();
+        let empty = |v: &Option<String>| v.as_deref().unwrap_or("").is_empty();
         for (key, ok) in [
-            ("dropout", m["dropout"].is_null()),
+            ("dropout", m.dropout.is_none()),
             (
                 "continuing_subword_prefix",
-                empty("continuing_subword_prefix"),
+                empty(&m.continuing_subword_prefix),
             ),
-            ("end_of_word_suffix", empty("end_of_word_suffix")),
+            ("end_of_word_suffix", empty(&m.end_of_word_suffix)),
         ] {
             if !ok {
                 return Err(format!("its BPE model sets `{key}`"));
             }
         }
-        let vocab: FxHashMap<&str, u32> = m["vocab"]
-            .as_object()
-            .ok_or("model.vocab is not an object")?
-            .iter()
-            .map(|(k, v)| {
-                let id = v.as_u64().ok_or("vocab id is not a number")?;
-                Ok((k.as_str(), id as u32))
-            })
-            .collect::<Result<_, String>>()?;
+        let vocab = &m.vocab;
         // Each token's spelling as raw bytes (byte-level tokens decoded from GPT-2's alphabet).
         let b2u = bytes_to_unicode();
         let mut u2b: FxHashMap<char, u8> = FxHashMap::default();
@@ -113,7 +106,7 @@ impl Bpe {
             Units::Bytes(Box::new(ids))
         } else {
             let mut chars = FxHashMap::default();
-            for (t, &id) in &vocab {
+            for (t, &id) in vocab {
                 let mut it = t.chars();
                 if let (Some(c), None) = (it.next(), it.next()) {
                     chars.insert(c, id);
@@ -121,7 +114,7 @@ impl Bpe {
             }
             Units::Chars(chars)
         };
-        let byte_fallback = if m["byte_fallback"] != true {
+        let byte_fallback = if !m.byte_fallback {
             None
         } else if byte_level {
             return Err("a byte-level model sets byte_fallback".into());
@@ -134,7 +127,7 @@ impl Bpe {
             }
             Some(ids)
         };
-        let unk = match m["unk_token"].as_str() {
+        let unk = match m.unk_token.as_deref() {
             None => None,
             Some(u) => Some(
                 *vocab
@@ -146,24 +139,15 @@ impl Bpe {
             units,
             byte_fallback,
             unk,
-            fuse_unk: m["fuse_unk"] == true,
+            fuse_unk: m.fuse_unk,
         };
         // Later duplicates win, as in `tokenizers` (it collects the merges into a map).
         let mut merges = FxHashMap::default();
         let mut joined_after = rustc_hash::FxHashSet::default();
-        for (rank, mg) in m["merges"]
-            .as_array()
-            .ok_or("model.merges is not a list")?
-            .iter()
-            .enumerate()
-        {
+        for (rank, mg) in m.merges.iter().enumerate() {
             let (a, b) = match mg {
-                Value::String(s) => s.split_once(' ').ok_or("a merge has no space")?,
-                Value::Array(p) if p.len() == 2 => (
-                    p[0].as_str().ok_or("bad merge")?,
-                    p[1].as_str().ok_or("bad merge")?,
-                ),
-                _ => return Err("bad merge entry".into()),
+                Merge::Joined(s) => s.split_once(' ').ok_or("a merge has no space")?,
+                Merge::Pair(a, b) => (a.as_ref(), b.as_ref()),
             };
             let id = |t: &str| {
                 vocab
@@ -181,7 +165,7 @@ impl Bpe {
             }
             merges.insert((id(a)?, id(b)?), (rank as u32, id(&joined)?));
         }
-        let whole = (m["ignore_merges"] == true).then(|| {
+        let whole = m.ignore_merges.then(|| {
             vocab
                 .iter()
                 .filter_map(|(t, &id)| Some((raw(t)?.into_boxed_slice(), id)))

@@ -4,7 +4,11 @@
 //! [`normalize`](super::normalize), [`pretok`](super::pretok) and the [`bpe`](super::bpe) model —
 //! without the offset bookkeeping `tokenizers` does, and tests keep it id-identical to it.
 
+use std::borrow::Cow;
+
 use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::Encoder;
@@ -16,6 +20,82 @@ use crate::error::Result;
 /// SentencePiece's word-start mark, which its files put where spaces were.
 const SPIECE_SPACE: char = '\u{2581}';
 
+/// A tokenizer.json as the fast engine reads it: the model's tables typed and borrowed from the
+/// file's bytes (as a `serde_json::Value` they would be a BTreeMap of 100k+ owned strings, most
+/// of the load time), the small objects as JSON.
+#[derive(Deserialize)]
+pub struct TokenizerFile<'a> {
+    #[serde(default)]
+    pub normalizer: Value,
+    #[serde(default)]
+    pub pre_tokenizer: Value,
+    #[serde(default)]
+    pub added_tokens: Value,
+    #[serde(borrow)]
+    pub model: ModelFile<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct ModelFile<'a> {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub dropout: Option<f64>,
+    #[serde(default)]
+    pub unk_token: Option<String>,
+    #[serde(default)]
+    pub continuing_subword_prefix: Option<String>,
+    #[serde(default)]
+    pub end_of_word_suffix: Option<String>,
+    #[serde(default)]
+    pub fuse_unk: bool,
+    #[serde(default)]
+    pub byte_fallback: bool,
+    #[serde(default)]
+    pub ignore_merges: bool,
+    #[serde(borrow)]
+    pub vocab: FxHashMap<Cow<'a, str>, u32>,
+    #[serde(borrow, default)]
+    pub merges: Vec<Merge<'a>>,
+}
+
+/// A merge as `"a b"` (older files) or `["a", "b"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum Merge<'a> {
+    Joined(#[serde(borrow)] Cow<'a, str>),
+    Pair(#[serde(borrow)] Cow<'a, str>, #[serde(borrow)] Cow<'a, str>),
+}
+
+impl TokenizerFile<'_> {
+    /// A token's id, added tokens first (as `tokenizers` looks it up).
+    pub fn token_id(&self, t: &str) -> Option<u32> {
+        self.added_tokens
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["content"] == t))
+            .and_then(|x| x["id"].as_u64())
+            .map(|id| id as u32)
+            .or_else(|| self.model.vocab.get(t).copied())
+    }
+
+    /// The size `tokenizers` reports with added tokens: the model's plus those not in it.
+    pub fn vocab_size(&self) -> u32 {
+        let vocab = &self.model.vocab;
+        let mut added: Vec<&str> = self
+            .added_tokens
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|x| x["content"].as_str())
+            .filter(|t| !vocab.contains_key(*t))
+            .collect();
+        added.sort_unstable();
+        added.dedup();
+        (vocab.len() + added.len()) as u32
+    }
+}
+
 pub struct FastBpe {
     /// Added tokens, matched leftmost-longest on the raw text, and their ids.
     added: Option<(AhoCorasick, Vec<u32>)>,
@@ -26,18 +106,18 @@ pub struct FastBpe {
 
 impl FastBpe {
     /// Build from a parsed tokenizer.json; `Err` says why the file needs the general engine.
-    pub fn from_json(j: &Value) -> std::result::Result<Self, String> {
+    pub fn from_file(j: &TokenizerFile) -> std::result::Result<Self, String> {
         let mut normalizers = Vec::new();
-        normalize::parse(&j["normalizer"], &mut normalizers)?;
+        normalize::parse(&j.normalizer, &mut normalizers)?;
         let mut steps = Vec::new();
         let mut byte_level = false;
-        pretok::parse(&j["pre_tokenizer"], &mut steps, &mut byte_level)?;
-        let model = Bpe::from_json(&j["model"], byte_level)?;
+        pretok::parse(&j.pre_tokenizer, &mut steps, &mut byte_level)?;
+        let model = Bpe::from_model(&j.model, byte_level)?;
         if !byte_level && model.never_joins_before(SPIECE_SPACE) {
             steps.push(Box::new(CutBefore(SPIECE_SPACE)));
         }
         Ok(FastBpe {
-            added: added_tokens(&j["added_tokens"], !normalizers.is_empty())?,
+            added: added_tokens(&j.added_tokens, !normalizers.is_empty())?,
             normalizers,
             steps,
             model,

@@ -62,45 +62,24 @@ impl Encoder for HfEncoder {
     }
 }
 
-/// What `load` needs of a vocabulary: its size and token lookups (added tokens first, as
-/// `tokenizers` looks them up).
-enum Vocab {
-    Json(serde_json::Value),
+/// What `load` needs of a vocabulary: its size and token lookups.
+enum Vocab<'a> {
+    File(fast::TokenizerFile<'a>),
     Hf(Box<tokenizers::Tokenizer>),
 }
 
-impl Vocab {
+impl Vocab<'_> {
     fn token_id(&self, t: &str) -> Option<u32> {
         match self {
             Vocab::Hf(hf) => hf.token_to_id(t),
-            Vocab::Json(j) => j["added_tokens"]
-                .as_array()
-                .and_then(|a| a.iter().find(|x| x["content"] == t))
-                .map(|x| &x["id"])
-                .or_else(|| j["model"]["vocab"].get(t))
-                .and_then(serde_json::Value::as_u64)
-                .map(|id| id as u32),
+            Vocab::File(f) => f.token_id(t),
         }
     }
 
-    /// The size `tokenizers` reports with added tokens: the model's plus those not in it.
     fn size(&self) -> u32 {
         match self {
             Vocab::Hf(hf) => hf.get_vocab_size(true) as u32,
-            Vocab::Json(j) => {
-                let model = &j["model"]["vocab"];
-                let mut added: Vec<&str> = j["added_tokens"]
-                    .as_array()
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(|x| x["content"].as_str())
-                    .filter(|t| model.get(*t).is_none())
-                    .collect();
-                added.sort_unstable();
-                added.dedup();
-                (model.as_object().map_or(0, |m| m.len()) + added.len()) as u32
-            }
+            Vocab::File(f) => f.vocab_size(),
         }
     }
 }
@@ -117,9 +96,9 @@ pub fn load(
     let fast = match engine {
         Engine::Hf => None,
         Engine::Auto | Engine::Fast => {
-            let tried = serde_json::from_slice(&bytes)
+            let tried = serde_json::from_slice::<fast::TokenizerFile>(&bytes)
                 .map_err(|e| e.to_string())
-                .and_then(|j| Ok((FastBpe::from_json(&j)?, j)));
+                .and_then(|j| Ok((FastBpe::from_file(&j)?, j)));
             match tried {
                 Ok(ok) => Some(ok),
                 Err(why) if engine == Engine::Fast => bail!(config(
@@ -130,7 +109,7 @@ pub fn load(
         }
     };
     let (encoder, vocab, engine): (Box<dyn Encoder>, Vocab, &str) = match fast {
-        Some((f, j)) => (Box::new(f), Vocab::Json(j), "fast-bpe"),
+        Some((f, j)) => (Box::new(f), Vocab::File(j), "fast-bpe"),
         None => {
             let hf = tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| {
                 err!(input(
