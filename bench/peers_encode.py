@@ -13,8 +13,20 @@ from tokenizers import Tokenizer
 
 tok_path, corpus = sys.argv[1], sys.argv[2]
 if os.path.isdir(corpus):
-    paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs if not f.startswith("."))
-    texts = [open(p, encoding="utf-8").read() for p in paths]
+    # Hidden files and directories skipped, as sluice's directory walk does.
+    paths = sorted(
+        os.path.join(d, f)
+        for d, _, fs in os.walk(corpus)
+        if not any(part.startswith(".") for part in os.path.relpath(d, corpus).split(os.sep) if part != ".")
+        for f in fs
+        if not f.startswith(".")
+    )
+    texts = []
+    for p in paths:
+        try:
+            texts.append(open(p, encoding="utf-8").read())
+        except UnicodeDecodeError:  # as `sluice tokenize --on-error skip` does
+            pass
 else:
     texts = [json.loads(l)["text"] for l in open(corpus, encoding="utf-8")]
 tok = Tokenizer.from_file(tok_path)

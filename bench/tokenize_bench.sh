@@ -19,7 +19,7 @@ echo "## machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 run_sluice() { # NAME TOKENIZER THREADS INPUT... -> one line with wall time, tokens, RSS
   local name=$1 tok=$2 t=$3; shift 3
   local out; out=$(mktemp -d)
-  /usr/bin/time -o "$out/time" -f "%e %M" "$bin" --quiet tokenize "$@" --tokenizer "$tok" --threads "$t" --out "$out/o" >/dev/null
+  /usr/bin/time -o "$out/time" -f "%e %M" "$bin" --quiet tokenize "$@" --tokenizer "$tok" --on-error skip --threads "$t" --out "$out/o" >/dev/null
   read -r wall rss < "$out/time"
   python3 -c "import json; m=json.load(open('$out/o/manifest.json')); print(f\"sluice=$name threads=$t engine={m['tokenizer']['engine']} tokens={m['tokens']} wall_s=$wall tokens_per_s={m['tokens']/$wall:.0f} max_rss_kb=$rss\")"
   rm -rf "$out"
@@ -39,7 +39,7 @@ echo "# mix build --inject 0.01, llama3_1 (target: rust sources, pretrain: SOTU)
 for t in 1 2; do
   out=$(mktemp -d)
   /usr/bin/time -o "$out/time" -f "%e %M" "$bin" --quiet mix build --inject 0.01 --target "$data/target/rust" --pretrain "$data/pretrain/sotu_all.jsonl" \
-    --tokenizer "$toks/llama3_1.json" --threads $t --out "$out/o" >/dev/null
+    --tokenizer "$toks/llama3_1.json" --on-error skip --threads $t --out "$out/o" >/dev/null
   read -r wall rss < "$out/time"
   python3 -c "import json; m=json.load(open('$out/o/manifest.json')); n=sum(s['train_tokens']+s['val_tokens'] for s in m['sources'].values()); print(f'mix_build threads=$t engine={m[\"tokenizer\"][\"engine\"]} tokens={n} wall_s=$wall tokens_per_s={n/$wall:.0f} max_rss_kb=$rss')"
   rm -rf "$out"

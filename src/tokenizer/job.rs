@@ -5,6 +5,7 @@
 //! stays flat in the corpus size, and the output does not depend on the thread count.
 
 use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rayon::prelude::*;
 use schemars::JsonSchema;
@@ -148,27 +149,44 @@ impl Job for TokenizeJob {
         let total: u64 = o.source.files().iter().map(|f| f.bytes).sum();
         let bar = ctx.exec.progress.bar(total, "tokenize", "bytes");
         let pool = ctx.pool()?;
-        let mut w = ShardedWriter {
-            shards: Shards::new(ctx.out, "docs", tokens::schema(), tokens::props())?,
-            per_shard: self.opts.docs_per_shard,
-            encoder: &*o.encoder,
-            affixes: &o.affixes,
-            pool: &pool,
-            next_doc: 0,
-            pending: Vec::new(),
-            pending_bytes: 0,
-            open: None,
-            done: Vec::new(),
-            tokens: 0,
-            kept: 0,
-            current: None,
-        };
-        let scan = scan_pipelined(&o.source, |b: DocBatch| {
-            bar.inc(b.input_bytes);
-            w.push(b.docs)
+        let shards = Shards::new(ctx.out, "docs", tokens::schema(), tokens::props())?;
+        // Parquet encoding, compression and hashing run on a writer thread, overlapping the
+        // encoding of the next chunk.
+        let (scan, documents, tokens, kept, done) = std::thread::scope(|s| -> Result<_> {
+            let (tx, rx) = sync_channel::<ToWriter>(1);
+            let sink = {
+                let shards = shards.clone();
+                s.spawn(move || write_shards(&shards, rx))
+            };
+            let mut w = ShardedWriter {
+                shards: &shards,
+                per_shard: self.opts.docs_per_shard,
+                encoder: &*o.encoder,
+                affixes: &o.affixes,
+                pool: &pool,
+                tx,
+                next_doc: 0,
+                pending: Vec::new(),
+                pending_bytes: 0,
+                tokens: 0,
+                kept: 0,
+                current: None,
+            };
+            let read = scan_pipelined(&o.source, |b: DocBatch| {
+                bar.inc(b.input_bytes);
+                w.push(b.docs)
+            })
+            .and_then(|scan| w.finish().map(|()| scan));
+            let (documents, tokens, kept) = (w.next_doc, w.tokens, w.kept);
+            drop(w);
+            let written = sink
+                .join()
+                .map_err(|_| err!(internal("tokenize: the shard writer panicked")))?;
+            // The writer's own failure explains a failed send: report it first.
+            let (done, kept_tokens) = written?;
+            Ok((read?, documents, tokens + kept_tokens, kept, done))
         })?;
-        let documents = w.next_doc;
-        let (shards, tokens, kept) = w.finish()?;
+        let shards = done;
         bar.finish_and_clear();
         ctx.resumed(kept);
         Ok(TokenizeBody {
@@ -185,21 +203,61 @@ impl Job for TokenizeJob {
     }
 }
 
-/// Documents in, shards of `per_shard` rows out; shards an earlier run finished are kept and
-/// their documents not encoded again.
+/// What the encoding side sends the writer thread.
+enum ToWriter {
+    /// Encoded documents `first..`, appended to shard `shard` as one row group.
+    Write {
+        shard: usize,
+        first: u64,
+        ids: Vec<Vec<u32>>,
+    },
+    /// Shard `shard` has all its `rows` documents (an earlier run's, when nothing was written).
+    Close { shard: usize, rows: u64 },
+}
+
+/// The writer thread: appends chunks to their shard and finishes it; returns the shard reports
+/// in order and the tokens of the shards an earlier run finished.
+fn write_shards(shards: &Shards, rx: Receiver<ToWriter>) -> Result<(Vec<ShardInfo>, u64)> {
+    let mut open: Option<ShardWriter> = None;
+    let mut done = Vec::new();
+    let mut kept_tokens = 0;
+    for msg in rx {
+        match msg {
+            ToWriter::Write { shard, first, ids } => {
+                let w = match &mut open {
+                    Some(w) => w,
+                    None => open.insert(shards.create(shard)?),
+                };
+                w.write(&tokens::batch(first, &ids)?)?;
+                // One row group per chunk: memory stays bounded by the chunk size.
+                w.flush()?;
+            }
+            ToWriter::Close { shard, rows } => match open.take() {
+                Some(w) => done.push(w.finish()?),
+                None => {
+                    done.push(shards.info(shard, rows)?);
+                    kept_tokens += tokens::shard_tokens(&shards.path(shard))?;
+                }
+            },
+        }
+    }
+    Ok((done, kept_tokens))
+}
+
+/// Documents in, encoded chunks out to the writer thread, in shards of `per_shard` rows; shards
+/// an earlier run finished are kept and their documents not encoded again.
 struct ShardedWriter<'a> {
-    shards: Shards,
+    shards: &'a Shards,
     per_shard: u64,
     encoder: &'a dyn Encoder,
     affixes: &'a (Vec<u32>, Vec<u32>),
     pool: &'a rayon::ThreadPool,
+    tx: SyncSender<ToWriter>,
     /// Index of the next document read.
     next_doc: u64,
-    /// Documents read, not yet encoded: all of the open shard, from its row `open.rows()` on.
+    /// Documents of the current shard read and not yet encoded.
     pending: Vec<String>,
     pending_bytes: usize,
-    open: Option<ShardWriter>,
-    done: Vec<ShardInfo>,
     tokens: u64,
     kept: u64,
     /// The shard the last document fell in, and whether an earlier run finished it.
@@ -209,6 +267,12 @@ struct ShardedWriter<'a> {
 impl ShardedWriter<'_> {
     fn shard_of(&self, doc: u64) -> usize {
         (doc / self.per_shard) as usize
+    }
+
+    fn send(&self, msg: ToWriter) -> Result<()> {
+        self.tx
+            .send(msg)
+            .map_err(|_| err!(internal("tokenize: the shard writer stopped")))
     }
 
     fn push(&mut self, docs: Vec<String>) -> Result<()> {
@@ -239,7 +303,7 @@ impl ShardedWriter<'_> {
         Ok(())
     }
 
-    /// Encode the pending documents on the pool and append them to the open shard.
+    /// Encode the pending documents on the pool and send them to the writer.
     fn encode_pending(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
@@ -258,39 +322,27 @@ impl ShardedWriter<'_> {
                 .collect::<Result<_>>()
         })?;
         self.tokens += ids.iter().map(|v| v.len() as u64).sum::<u64>();
-        let shard = self.shard_of(first);
-        let writer = match &mut self.open {
-            Some(w) => w,
-            None => self.open.insert(self.shards.create(shard)?),
-        };
-        writer.write(&tokens::batch(first, &ids)?)?;
         self.pending.clear();
         self.pending_bytes = 0;
-        Ok(())
+        let shard = self.shard_of(first);
+        self.send(ToWriter::Write { shard, first, ids })
     }
 
-    /// Shard `i` has all its documents: finish it, or count the one an earlier run finished.
+    /// Shard `i` has all its documents.
     fn close_shard(&mut self, i: usize) -> Result<()> {
         self.encode_pending()?;
-        let info = match self.open.take() {
-            Some(w) => w.finish()?,
-            None => {
-                let rows = (self.next_doc.min((i as u64 + 1) * self.per_shard))
-                    - i as u64 * self.per_shard;
-                let info = self.shards.info(i, rows)?;
-                self.tokens += tokens::shard_tokens(&self.shards.path(i))?;
-                self.kept += 1;
-                info
-            }
-        };
-        self.done.push(info);
-        Ok(())
+        if self.current == Some((i, true)) {
+            self.kept += 1;
+        }
+        let start = i as u64 * self.per_shard;
+        let rows = self.next_doc.min(start + self.per_shard) - start;
+        self.send(ToWriter::Close { shard: i, rows })
     }
 
-    fn finish(mut self) -> Result<(Vec<ShardInfo>, u64, u64)> {
+    fn finish(&mut self) -> Result<()> {
         if self.next_doc > 0 {
             self.close_shard(self.shard_of(self.next_doc - 1))?;
         }
-        Ok((self.done, self.tokens, self.kept))
+        Ok(())
     }
 }
