@@ -64,7 +64,7 @@ impl Encoder for HfEncoder {
 
 /// What `load` needs of a vocabulary: its size and token lookups.
 enum Vocab<'a> {
-    File(fast::TokenizerFile<'a>),
+    File(Box<fast::TokenizerFile<'a>>),
     Hf(Box<tokenizers::Tokenizer>),
 }
 
@@ -109,7 +109,7 @@ pub fn load(
         }
     };
     let (encoder, vocab, engine): (Box<dyn Encoder>, Vocab, &str) = match fast {
-        Some((f, j)) => (Box::new(f), Vocab::File(j), "fast-bpe"),
+        Some((f, j)) => (Box::new(f), Vocab::File(Box::new(j)), "fast-bpe"),
         None => {
             let hf = tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| {
                 err!(input(
