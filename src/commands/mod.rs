@@ -42,6 +42,17 @@ pub fn samples_dir() -> Result<PathBuf> {
     ))
 }
 
+/// What a summary line adds about an earlier run: nothing done, or the shards it kept.
+pub(crate) fn shards_note(up_to_date: bool, resumed: u64) -> String {
+    if up_to_date {
+        " (already complete: nothing to do)".to_string()
+    } else if resumed > 0 {
+        format!(" (resumed: {resumed} shards kept)")
+    } else {
+        String::new()
+    }
+}
+
 /// `1234567` -> `1,234,567`.
 pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::cli::tokenize::TokenizeArgs;
-use crate::commands::thousands;
+use crate::commands::{shards_note, thousands};
 use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
 use crate::error::{Error, Result};
@@ -24,13 +24,7 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         println!("{text}");
         return Ok(());
     }
-    let note = if outcome.up_to_date {
-        " (already complete: nothing to do)".to_string()
-    } else if outcome.resumed > 0 {
-        format!(" (resumed: {} shards kept)", outcome.resumed)
-    } else {
-        String::new()
-    };
+    let note = shards_note(outcome.up_to_date, outcome.resumed);
     let secs = start.elapsed().as_secs_f64();
     let skipped: u64 = m.scan.skipped.values().sum();
     println!(

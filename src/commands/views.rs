@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::cli::views::{ViewsCommand, ViewsGenArgs};
-use crate::commands::{samples_dir, thousands};
+use crate::commands::{samples_dir, shards_note, thousands};
 use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
 use crate::error::{Error, Result};
@@ -63,13 +63,7 @@ fn generate_views(mut args: ViewsGenArgs, quiet: bool) -> Result<()> {
         );
         return Ok(());
     }
-    let note = if outcome.up_to_date {
-        " (already complete: nothing to do)".to_string()
-    } else if outcome.resumed > 0 {
-        format!(" (resumed: {} shards kept)", outcome.resumed)
-    } else {
-        String::new()
-    };
+    let note = shards_note(outcome.up_to_date, outcome.resumed);
     let secs = start.elapsed().as_secs_f64();
     print!(
         "{}",

@@ -182,20 +182,6 @@ fn every_command_refuses_a_second_run_on_its_output() {
 fn a_distilled_run_is_not_up_to_date_on_a_plain_runs_output() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    two_runs_on_one_out(
-        t,
-        "tokenize",
-        &|out| {
-            let mut c = sluice();
-            c.args(["--quiet", "tokenize"])
-                .arg(samples().join("pretrain"))
-                .arg("--tokenizer")
-                .arg(samples().join("tokenizer.json"));
-            c.args(["--docs-per-shard", "16"]).arg("--out").arg(out);
-            c
-        },
-        "",
-    );
     let data = t.join("data");
     ok(&mut small_mix(&data));
     let teacher = t.join("teacher");
