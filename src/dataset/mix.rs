@@ -21,16 +21,30 @@ pub struct Sequence {
     pub tokens: Vec<u32>,
     /// Positions in `tokens` where a document begins.
     pub doc_starts: Vec<u32>,
+    /// Padding tokens at the end of `tokens` (best-fit packing only).
+    pub pad: u32,
 }
 
-/// The Arrow schema of every sequence shard (see `schemas/mix_sequences.json`).
-pub fn sequence_schema() -> SchemaRef {
+impl Sequence {
+    /// Tokens of real documents.
+    pub fn real_tokens(&self) -> u64 {
+        (self.tokens.len() - self.pad as usize) as u64
+    }
+}
+
+/// The Arrow schema of every sequence shard (see `schemas/mix_sequences.json`); `padded` adds
+/// the `padding` column of best-fit packing.
+pub fn sequence_schema(padded: bool) -> SchemaRef {
     let item = || Arc::new(Field::new("item", DataType::UInt32, false));
-    Arc::new(Schema::new(vec![
+    let mut fields = vec![
         Field::new("input_ids", DataType::List(item()), false),
         Field::new("source", DataType::Utf8, false),
         Field::new("doc_starts", DataType::List(item()), false),
-    ]))
+    ];
+    if padded {
+        fields.push(Field::new("padding", DataType::UInt32, false));
+    }
+    Arc::new(Schema::new(fields))
 }
 
 /// Rows per row group of a sequence shard.
@@ -71,6 +85,7 @@ pub struct SourceCounts {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct SourceInSplit {
     pub sequences: u64,
+    /// Tokens of real documents (padding not counted).
     pub tokens: u64,
     /// Documents that begin inside this split (a document repeated over epochs counts each time).
     pub documents: u64,
@@ -79,7 +94,11 @@ pub struct SourceInSplit {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct SplitReport {
     pub sequences: u64,
+    /// Tokens of real documents (padding not counted).
     pub tokens: u64,
+    /// Padding tokens (best-fit packing).
+    #[serde(default)]
+    pub padding_tokens: u64,
     pub by_source: BTreeMap<String, SourceInSplit>,
     /// Tokens left over at the end of a stream, fewer than one sequence.
     pub dropped_tail_tokens: u64,
@@ -89,26 +108,46 @@ pub struct SplitReport {
 impl SplitReport {
     pub fn count(&mut self, source: &str, seq: &Sequence) {
         self.sequences += 1;
-        self.tokens += seq.tokens.len() as u64;
+        self.tokens += seq.real_tokens();
+        self.padding_tokens += seq.pad as u64;
         let s = self.by_source.entry(source.to_string()).or_default();
         s.sequences += 1;
-        s.tokens += seq.tokens.len() as u64;
+        s.tokens += seq.real_tokens();
         s.documents += seq.doc_starts.len() as u64;
     }
 }
 
+/// How the train split interleaves its sources.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ScheduleReport {
-    pub inject: String,
-    pub inject_exact: String,
-    pub target_sequences: u64,
-    pub pretrain_sequences: u64,
+    /// `--inject` as typed and exactly (the two-source form only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inject_exact: Option<String>,
     pub total_sequences: u64,
-    pub achieved_fraction: f64,
-    /// max over prefixes n of |pretrain(n) - p*n|, in sequences.
+    /// max over sources and prefixes n of |count(n) - weight*n|, in sequences.
     pub max_prefix_deviation: f64,
-    /// Pretraining train tokens never used (pretraining data does not repeat).
-    pub pretrain_unused_tokens: u64,
+    /// The source whose data ran out first and so fixed the length.
+    pub limited_by: String,
+    pub sources: BTreeMap<String, SourceShare>,
+}
+
+/// One source's share of the train split, asked vs realised.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SourceShare {
+    /// The weight asked for, exactly ("7/10") and as a number.
+    pub weight_exact: String,
+    pub weight: f64,
+    pub sequences: u64,
+    /// sequences / total_sequences: the weight is met in sequences.
+    pub fraction: f64,
+    /// Real tokens placed and their share of all real train tokens (equal to `fraction` when
+    /// packing is concat; best-fit sequences carry different amounts of padding).
+    pub tokens: u64,
+    pub token_fraction: f64,
+    /// Train tokens of this source, over its epochs, that no sequence holds.
+    pub unused_tokens: u64,
 }
 
 /// What `mix build`'s manifest holds after the common header.

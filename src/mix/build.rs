@@ -2,8 +2,8 @@
 //!
 //! 1. Read and tokenize every document (in parallel, results kept in source order), decide its
 //!    split from its content key, and spill it to shuffle buckets.
-//! 2. With the token counts known, fix the injection schedule, check that the pretraining data
-//!    suffices, then stream packed sequences into the output files.
+//! 2. With the token counts known, fix the schedule (two sources: `--inject p`; N sources: token
+//!    weights), check that the data suffices, then stream packed sequences into the output files.
 //!
 //! Work lives in `OUT/.sluice/` until the manifest is written. A rerun of the same command reuses a
 //! finished phase 1 and every finished shard, and redoes the rest.
@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::schedule::Schedule;
+use super::pack::{BestFit, LongDocs, Pack, Packer, Packing};
+use super::schedule::{Blend, InjectOrder, Interleave, Schedule};
 use super::spill::{SequenceStream, SpillInfo, SpillReader, SpillWriter};
 use crate::core::fingerprint::sha256_file;
 use crate::core::fraction::Fraction;
@@ -22,7 +23,7 @@ use crate::core::job::{Ctx, Identity, Job};
 use crate::core::manifest::{InputFingerprint, ShardInfo, read_json, write_json};
 use crate::core::progress::Progress;
 use crate::core::rng::{content_key, draw, unit};
-use crate::dataset::mix::{MixBody, ScheduleReport, SourceCounts, SplitReport};
+use crate::dataset::mix::{MixBody, ScheduleReport, SourceCounts, SourceShare, SplitReport};
 use crate::error::{Error, IoContext, Result};
 use crate::sink::SequenceSink;
 use crate::sink::megatron::MegatronFiles;
@@ -43,20 +44,64 @@ pub enum OutputFormat {
 /// never change a byte of it.
 #[derive(Clone, Debug, Serialize)]
 pub struct MixConfig {
-    pub target: SourceSpec,
-    pub pretrain: Option<SourceSpec>,
-    /// `--inject` as typed, e.g. "0.01".
-    pub inject: String,
+    /// In schedule order; the two-source form is `target` then `pretrain`.
+    pub sources: Vec<MixSource>,
+    /// `--inject` as typed, e.g. "0.01" (the two-source form); None: the sources carry weights.
+    pub inject: Option<String>,
     pub tokenizer: PathBuf,
     pub tokenizer_engine: Engine,
     /// None: detect; Some(""): no end-of-document token.
     pub eos: Option<String>,
     pub seq_len: u32,
-    pub epochs: u32,
     pub val_frac: f64,
     pub seed: u64,
     pub formats: Vec<OutputFormat>,
     pub shard_rows: u64,
+    pub packing: Packing,
+    pub long_docs: LongDocs,
+}
+
+/// One source of a mixture: where its documents are, how often they repeat, its weight.
+#[derive(Clone, Debug, Serialize)]
+pub struct MixSource {
+    #[serde(flatten)]
+    pub spec: SourceSpec,
+    /// Passes over its train documents, each in a fresh order.
+    pub epochs: u32,
+    /// Fraction of the training tokens as typed (the weighted form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
+}
+
+impl MixSource {
+    fn name(&self) -> &str {
+        &self.spec.name
+    }
+}
+
+/// The validated weights: the two-source form or N exact token fractions.
+#[derive(Clone, Debug)]
+enum Weights {
+    Inject(Fraction),
+    Blend(Vec<Fraction>),
+}
+
+impl Weights {
+    /// Each source's weight, summing to 1.
+    fn fractions(&self, n: usize) -> Vec<Fraction> {
+        match self {
+            Weights::Inject(p) => {
+                let target = Fraction {
+                    num: p.den - p.num,
+                    den: p.den,
+                };
+                let mut v = vec![target, *p];
+                v.truncate(n);
+                v
+            }
+            Weights::Blend(w) => w.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -74,9 +119,8 @@ pub struct MixBuild {
 }
 
 struct Opened {
-    p: Fraction,
-    target: FileSource,
-    pretrain: Option<FileSource>,
+    weights: Weights,
+    sources: Vec<FileSource>,
     encoder: Box<dyn Encoder>,
     tok_info: TokenizerInfo,
 }
@@ -99,9 +143,10 @@ impl Job for MixBuild {
     }
 
     fn outputs(&self) -> Vec<String> {
-        ["train", "val_target", "val_pretrain", "megatron"]
-            .map(String::from)
-            .to_vec()
+        std::iter::once("train".to_string())
+            .chain(self.cfg.sources.iter().map(|s| format!("val_{}", s.name())))
+            .chain(std::iter::once("megatron".to_string()))
+            .collect()
     }
 
     fn validate(&self) -> Result<()> {
@@ -111,16 +156,22 @@ impl Job for MixBuild {
     /// Version, config, every input file's sha256, the tokenizer's.
     fn identity(&mut self, id: &mut Identity) -> Result<()> {
         let cfg = &self.cfg;
+        let weights = validate(cfg)?;
         let scratch = std::env::temp_dir();
-        let target = FileSource::open(cfg.target.clone(), &scratch)?;
-        let pretrain = cfg
-            .pretrain
-            .clone()
-            .map(|s| FileSource::open(s, &scratch))
-            .transpose()?;
+        let sources = cfg
+            .sources
+            .iter()
+            .map(|s| FileSource::open(s.spec.clone(), &scratch))
+            .collect::<Result<Vec<_>>>()?;
         let (encoder, tok_info) =
             tokenize::load(&cfg.tokenizer, cfg.tokenizer_engine, cfg.eos.as_deref())?;
-        for src in std::iter::once(&target).chain(pretrain.as_ref()) {
+        if cfg.packing == Packing::BestFit && tok_info.eos_id.is_none() {
+            bail!(config(
+                "--packing best-fit pads with the end-of-document token, and {} has none: name one with --eos",
+                cfg.tokenizer.display()
+            ));
+        }
+        for src in &sources {
             for f in src.files() {
                 id.input(
                     &src.spec().name,
@@ -135,9 +186,8 @@ impl Job for MixBuild {
         id.add("config", cfg)?;
         id.add("tokenizer", &tok_info.sha256)?;
         self.opened = Some(Opened {
-            p: validate(cfg)?,
-            target,
-            pretrain,
+            weights,
+            sources,
             encoder,
             tok_info,
         });
@@ -150,46 +200,86 @@ impl Job for MixBuild {
             .as_mut()
             .ok_or_else(|| Error::internal("mix build executed before its identity"))?;
         let scratch = ctx.work().join("scratch");
-        o.target.set_scratch(&scratch);
-        if let Some(p) = o.pretrain.as_mut() {
-            p.set_scratch(&scratch);
+        for s in o.sources.iter_mut() {
+            s.set_scratch(&scratch);
         }
         let phase1 = load_or_tokenize(&self.cfg, self.shuffle_mem, o, ctx)?;
-        let supply = Supply::check(&self.cfg, o.p, &phase1)?;
-        build(&self.cfg, o, ctx, &phase1, &supply)
+        let streams = Streams {
+            cfg: &self.cfg,
+            vocab: o.tok_info.vocab_size,
+            pad_id: o.tok_info.eos_id.unwrap_or(0),
+            out: ctx.out,
+            spill_dir: ctx.work().join("spill"),
+            phase1: &phase1,
+        };
+        let plan = Plan::new(&self.cfg, &o.weights, &streams)?;
+        build(&self.cfg, o, ctx, &streams, &plan)
     }
 }
 
-fn validate(cfg: &MixConfig) -> Result<Fraction> {
-    let negative =
-        cfg.inject.trim().starts_with('-') && Fraction::parse(&cfg.inject.trim()[1..]).is_ok();
-    let p = Fraction::parse(&cfg.inject)
-        .map_err(|_| err!(config("--inject `{}` is not a number", cfg.inject)));
-    if negative || p.as_ref().is_ok_and(|p| p.num >= p.den) {
-        bail!(config(
-            "--inject {} is outside [0, 1): it is the fraction of training tokens from pretraining data",
-            cfg.inject
-        ));
-    }
-    let p = p?;
+fn validate(cfg: &MixConfig) -> Result<Weights> {
     if cfg.seq_len == 0 {
         return Err(Error::config("--seq-len must be at least 1"));
-    }
-    if cfg.epochs == 0 {
-        return Err(Error::config("--epochs must be at least 1"));
     }
     if !(0.0..1.0).contains(&cfg.val_frac) {
         bail!(config("--val-frac {} is outside [0, 1)", cfg.val_frac));
     }
-    if !p.is_zero() && cfg.pretrain.is_none() {
-        bail!(config(
-            "--inject {} needs pretraining data: pass --pretrain PATH",
-            cfg.inject
-        ));
-    }
     if cfg.formats.is_empty() {
         return Err(Error::config(
             "--format needs at least one of parquet, megatron",
+        ));
+    }
+    if let Some(s) = cfg.sources.iter().find(|s| s.epochs == 0) {
+        bail!(config(
+            "--epochs must be at least 1 (source `{}`)",
+            s.name()
+        ));
+    }
+    match &cfg.inject {
+        Some(p) => validate_inject(cfg, p).map(Weights::Inject),
+        None => validate_weights(cfg).map(Weights::Blend),
+    }
+}
+
+fn validate_weights(cfg: &MixConfig) -> Result<Vec<Fraction>> {
+    let w = cfg
+        .sources
+        .iter()
+        .map(|s| {
+            let typed = s.weight.as_deref().unwrap_or("");
+            match Fraction::parse(typed) {
+                Ok(f) if f.num <= f.den => Ok(f),
+                _ => Err(err!(config(
+                    "source `{}`: weight `{typed}` is not a fraction in (0, 1]",
+                    s.name()
+                ))),
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Blend::new(&w).map_err(|e| {
+        let listed: Vec<String> = cfg
+            .sources
+            .iter()
+            .map(|s| format!("{}={}", s.name(), s.weight.as_deref().unwrap_or("")))
+            .collect();
+        err!(config("--weights {}: {e}", listed.join(",")))
+    })?;
+    Ok(w)
+}
+
+fn validate_inject(cfg: &MixConfig, inject: &str) -> Result<Fraction> {
+    let negative = inject.trim().starts_with('-') && Fraction::parse(&inject.trim()[1..]).is_ok();
+    let p =
+        Fraction::parse(inject).map_err(|_| err!(config("--inject `{inject}` is not a number")));
+    if negative || p.as_ref().is_ok_and(|p| p.num >= p.den) {
+        bail!(config(
+            "--inject {inject} is outside [0, 1): it is the fraction of training tokens from pretraining data"
+        ));
+    }
+    let p = p?;
+    if !p.is_zero() && cfg.sources.len() < 2 {
+        bail!(config(
+            "--inject {inject} needs pretraining data: pass --pretrain PATH"
         ));
     }
     Ok(p)
@@ -217,42 +307,88 @@ fn load_or_tokenize(
     Ok(p1)
 }
 
-/// The injection schedule, once the pretraining data is known to supply it.
-struct Supply {
-    schedule: Schedule,
-    target_tokens: u64,
-    pretrain_tokens: u64,
+/// What the train split will hold: the length, each source's count, the interleaving rule.
+struct Plan {
+    weights: Weights,
+    fractions: Vec<Fraction>,
+    total: u64,
+    counts: Vec<u64>,
+    limited_by: usize,
 }
 
-impl Supply {
-    fn check(cfg: &MixConfig, p: Fraction, phase1: &Phase1) -> Result<Supply> {
+impl Plan {
+    /// Fix the length from what each source supplies; the two-source form places every target
+    /// sequence and fails when the pretraining data falls short, the weighted form stops where the
+    /// first source runs out.
+    fn new(cfg: &MixConfig, weights: &Weights, streams: &Streams) -> Result<Plan> {
+        let supply = cfg
+            .sources
+            .iter()
+            .map(|s| streams.available(&format!("{}-train", s.name())))
+            .collect::<Result<Vec<u64>>>()?;
         let seq_len = cfg.seq_len as u64;
-        let tokens = |name: &str| phase1.spills.get(name).map_or(0, |s| s.tokens);
-        let target_tokens = tokens("target-train");
-        let n_target = target_tokens / seq_len;
-        if n_target == 0 {
+        let tokens = |i: usize| streams.tokens(&format!("{}-train", cfg.sources[i].name()));
+        // Every source must give a sequence; the two-source form's pretraining shortfall is
+        // reported below, against what --inject asks.
+        let must_give = match weights {
+            Weights::Inject(_) => 1,
+            Weights::Blend(_) => supply.len(),
+        };
+        if let Some(i) = supply[..must_give].iter().position(|&n| n == 0) {
             bail!(input(
-                "the target data gives {target_tokens} train tokens over {} epoch(s), fewer than one sequence of --seq-len {}",
-                cfg.epochs,
+                "the {} data gives {} train tokens over {} epoch(s), fewer than one sequence of --seq-len {}",
+                cfg.sources[i].name(),
+                tokens(i),
+                cfg.sources[i].epochs,
                 cfg.seq_len
             ));
         }
-        let schedule = Schedule::new(p, n_target);
-        let pre_tokens = tokens("pretrain-train");
-        if schedule.pretrain * seq_len > pre_tokens {
-            bail!(input(
-                "--inject {} needs {} pretraining tokens ({} sequences of {seq_len} beside {n_target} target sequences), but the pretraining \
-                 sources give {pre_tokens} train tokens ({} sequences); pretraining data is never repeated: add pretraining data or lower --inject",
-                cfg.inject,
-                schedule.pretrain * seq_len,
-                schedule.pretrain,
-                pre_tokens / seq_len
-            ));
-        }
-        Ok(Supply {
-            schedule,
-            target_tokens,
-            pretrain_tokens: pre_tokens,
+        let fractions = weights.fractions(cfg.sources.len());
+        let (total, counts, limited_by) = match weights {
+            Weights::Inject(p) => {
+                let s = Schedule::new(*p, supply[0]);
+                let have = supply.get(1).copied().unwrap_or(0);
+                if s.pretrain > have {
+                    bail!(input(
+                        "--inject {} needs {} pretraining tokens ({} sequences of {seq_len} beside {} target sequences), but the pretraining \
+                         sources give {} train tokens ({have} sequences); pretraining data is never repeated: add pretraining data or lower --inject",
+                        cfg.inject.as_deref().unwrap_or(""),
+                        s.pretrain * seq_len,
+                        s.pretrain,
+                        s.target,
+                        tokens(1),
+                    ));
+                }
+                let mut counts = vec![s.target, s.pretrain];
+                counts.truncate(cfg.sources.len());
+                (s.total, counts, 0)
+            }
+            Weights::Blend(w) => {
+                let mut order = Blend::new(w)?;
+                let mut counts = vec![0u64; w.len()];
+                let limited_by = loop {
+                    let i = order.next_source();
+                    if counts[i] == supply[i] {
+                        break i;
+                    }
+                    counts[i] += 1;
+                };
+                (counts.iter().sum(), counts, limited_by)
+            }
+        };
+        Ok(Plan {
+            weights: weights.clone(),
+            fractions,
+            total,
+            counts,
+            limited_by,
+        })
+    }
+
+    fn order(&self) -> Result<Box<dyn Interleave>> {
+        Ok(match &self.weights {
+            Weights::Inject(p) => Box::new(InjectOrder::new(Schedule::new(*p, self.counts[0]))),
+            Weights::Blend(w) => Box::new(Blend::new(w)?),
         })
     }
 }
@@ -262,52 +398,52 @@ fn build(
     cfg: &MixConfig,
     o: &Opened,
     ctx: &mut Ctx,
-    phase1: &Phase1,
-    supply: &Supply,
+    streams: &Streams,
+    plan: &Plan,
 ) -> Result<MixBody> {
     let out = ctx.out;
     let resumed_shards =
         out.join("train").join("part-00000.parquet").exists() || out.join("megatron").exists();
     ctx.resumed(resumed_shards as u64);
-    let streams = Streams {
-        cfg,
-        vocab: o.tok_info.vocab_size,
-        out,
-        spill_dir: ctx.work().join("spill"),
-        phase1,
+    let (train, max_dev) = write_train(streams, plan, ctx.exec.progress)?;
+    let mut schedule = ScheduleReport {
+        inject: cfg.inject.clone(),
+        inject_exact: match &o.weights {
+            Weights::Inject(p) => Some(p.to_string()),
+            Weights::Blend(_) => None,
+        },
+        total_sequences: plan.total,
+        max_prefix_deviation: max_dev,
+        limited_by: cfg.sources[plan.limited_by].name().to_string(),
+        sources: BTreeMap::new(),
     };
-    let (train, max_dev) = write_train(&streams, o.p, supply, ctx.exec.progress)?;
-    let mut splits = BTreeMap::new();
-    splits.insert("train".to_string(), train);
-    let val_splits: &[(&str, &str, &str)] = if o.pretrain.is_some() {
-        &[
-            ("val_target", "target-val", "target"),
-            ("val_pretrain", "pretrain-val", "pretrain"),
-        ]
-    } else {
-        &[("val_target", "target-val", "target")]
-    };
-    for &(split, spill_name, source) in val_splits {
-        splits.insert(
-            split.to_string(),
-            write_val(&streams, split, spill_name, source)?,
+    for (i, s) in cfg.sources.iter().enumerate() {
+        let placed = train.by_source.get(s.name()).map_or(0, |x| x.tokens);
+        schedule.sources.insert(
+            s.name().to_string(),
+            SourceShare {
+                weight_exact: plan.fractions[i].to_string(),
+                weight: plan.fractions[i].as_f64(),
+                sequences: plan.counts[i],
+                fraction: plan.counts[i] as f64 / plan.total as f64,
+                tokens: placed,
+                token_fraction: placed as f64 / train.tokens.max(1) as f64,
+                unused_tokens: streams.tokens(&format!("{}-train", s.name())) - placed,
+            },
         );
     }
-    let (s, seq_len) = (&supply.schedule, cfg.seq_len as u64);
+    let mut splits = BTreeMap::new();
+    for s in &cfg.sources {
+        let split = format!("val_{}", s.name());
+        let rep = write_val(streams, &split, &format!("{}-val", s.name()), s.name())?;
+        splits.insert(split, rep);
+    }
+    splits.insert("train".to_string(), train);
     Ok(MixBody {
         config: serde_json::to_value(cfg).map_err(|e| Error::internal(e.to_string()))?,
         tokenizer: o.tok_info.clone(),
-        sources: phase1.sources.clone(),
-        schedule: ScheduleReport {
-            inject: cfg.inject.clone(),
-            inject_exact: o.p.to_string(),
-            target_sequences: s.target,
-            pretrain_sequences: s.pretrain,
-            total_sequences: s.total,
-            achieved_fraction: s.pretrain as f64 / s.total as f64,
-            max_prefix_deviation: max_dev,
-            pretrain_unused_tokens: supply.pretrain_tokens - s.pretrain * seq_len,
-        },
+        sources: streams.phase1.sources.clone(),
+        schedule,
         splits,
     })
 }
@@ -316,6 +452,7 @@ fn build(
 struct Streams<'a> {
     cfg: &'a MixConfig,
     vocab: u32,
+    pad_id: u32,
     out: &'a Path,
     spill_dir: PathBuf,
     phase1: &'a Phase1,
@@ -324,10 +461,39 @@ struct Streams<'a> {
 impl Streams<'_> {
     fn stream(&self, name: &str) -> SequenceStream {
         let info = self.phase1.spills.get(name).cloned().unwrap_or_default();
-        SequenceStream::new(
-            SpillReader::open(&self.spill_dir, name, &info),
-            self.cfg.seq_len as usize,
-        )
+        let seq_len = self.cfg.seq_len as usize;
+        let packer: Box<dyn Pack> = match self.cfg.packing {
+            Packing::Concat => Box::new(Packer::new(seq_len)),
+            Packing::BestFit => Box::new(BestFit::new(
+                seq_len,
+                self.cfg.long_docs,
+                self.pad_id,
+                self.cfg.seed,
+                &format!("pack/{name}"),
+            )),
+        };
+        SequenceStream::new(SpillReader::open(&self.spill_dir, name, &info), packer)
+    }
+
+    /// Tokens a spill holds over all its epochs.
+    fn tokens(&self, name: &str) -> u64 {
+        self.phase1.spills.get(name).map_or(0, |s| s.tokens)
+    }
+
+    /// Sequences a spill packs into: known from its size when concatenating, counted by packing
+    /// it once when sequences are padded.
+    fn available(&self, name: &str) -> Result<u64> {
+        match self.cfg.packing {
+            Packing::Concat => Ok(self.tokens(name) / self.cfg.seq_len as u64),
+            Packing::BestFit => {
+                let mut st = self.stream(name);
+                let mut n = 0;
+                while st.next_seq()?.is_some() {
+                    n += 1;
+                }
+                Ok(n)
+            }
+        }
     }
 
     fn sinks(&self, split: &str) -> Result<Vec<Box<dyn SequenceSink>>> {
@@ -336,13 +502,14 @@ impl Streams<'_> {
         } else {
             ((1u64 << 24) / self.cfg.seq_len as u64).max(1)
         };
+        let padded = self.cfg.packing == Packing::BestFit;
         self.cfg
             .formats
             .iter()
             .map(|f| -> Result<Box<dyn SequenceSink>> {
                 Ok(match f {
                     OutputFormat::Parquet => {
-                        Box::new(ParquetShards::create(self.out, split, rows)?)
+                        Box::new(ParquetShards::create(self.out, split, rows, padded)?)
                     }
                     OutputFormat::Megatron => {
                         Box::new(MegatronFiles::create(self.out, split, self.vocab)?)
@@ -361,41 +528,41 @@ fn finish_sinks(sinks: Vec<Box<dyn SequenceSink>>) -> Result<Vec<ShardInfo>> {
         .concat())
 }
 
-/// The train split: sequence i from pretraining data exactly when the schedule says so.
-fn write_train(
-    s: &Streams,
-    p: Fraction,
-    supply: &Supply,
-    progress: Progress,
-) -> Result<(SplitReport, f64)> {
-    let schedule = &supply.schedule;
-    let bar = progress.bar(schedule.total, "train", "sequences");
+/// The train split: each sequence from the source the plan's order names.
+fn write_train(s: &Streams, plan: &Plan, progress: Progress) -> Result<(SplitReport, f64)> {
+    let bar = progress.bar(plan.total, "train", "sequences");
     let mut train = SplitReport::default();
     let mut sinks = s.sinks("train")?;
-    let (mut tgt, mut pre) = (s.stream("target-train"), s.stream("pretrain-train"));
-    let (mut max_dev, mut n_pre) = (0f64, 0u64);
-    for i in 0..schedule.total {
-        let from_pre = schedule.is_pretrain(i);
-        let (st, name) = if from_pre {
-            (&mut pre, "pretrain")
-        } else {
-            (&mut tgt, "target")
-        };
-        let seq = st
+    let names: Vec<&str> = s.cfg.sources.iter().map(|x| x.name()).collect();
+    let mut streams: Vec<SequenceStream> = names
+        .iter()
+        .map(|n| s.stream(&format!("{n}-train")))
+        .collect();
+    let weights: Vec<f64> = plan.fractions.iter().map(|f| f.as_f64()).collect();
+    let mut order = plan.order()?;
+    let mut counts = vec![0u64; names.len()];
+    let mut max_dev = 0f64;
+    for i in 0..plan.total {
+        let k = order.next_source();
+        let seq = streams[k]
             .next_seq()?
-            .ok_or_else(|| err!(internal("{name} sequences ran out at {i}")))?;
+            .ok_or_else(|| err!(internal("{} sequences ran out at {i}", names[k])))?;
         for sink in sinks.iter_mut() {
-            sink.write(&seq, name)?;
+            sink.write(&seq, names[k])?;
         }
-        train.count(name, &seq);
-        n_pre += from_pre as u64;
-        max_dev = max_dev.max((n_pre as f64 - p.as_f64() * (i + 1) as f64).abs());
+        train.count(names[k], &seq);
+        counts[k] += 1;
+        for (c, w) in counts.iter().zip(&weights) {
+            max_dev = max_dev.max((*c as f64 - w * (i + 1) as f64).abs());
+        }
         if i % 256 == 0 {
             bar.set_position(i);
         }
     }
     bar.finish_and_clear();
-    train.dropped_tail_tokens = supply.target_tokens - schedule.target * s.cfg.seq_len as u64;
+    let limited = names[plan.limited_by];
+    let placed = train.by_source.get(limited).map_or(0, |x| x.tokens);
+    train.dropped_tail_tokens = s.tokens(&format!("{limited}-train")) - placed;
     train.files = finish_sinks(sinks)?;
     Ok((train, max_dev))
 }
@@ -411,12 +578,12 @@ fn write_val(s: &Streams, split: &str, spill_name: &str, source: &str) -> Result
         }
         rep.count(source, &seq);
     }
-    rep.dropped_tail_tokens = st.pending_tokens() as u64;
+    rep.dropped_tail_tokens = st.dropped_tokens();
     rep.files = finish_sinks(sinks)?;
     Ok(rep)
 }
 
-/// Tokenize both sources into spills.
+/// Tokenize every source into spills.
 fn phase1(
     cfg: &MixConfig,
     shuffle_mem: u64,
@@ -425,8 +592,11 @@ fn phase1(
     spill_dir: &Path,
 ) -> Result<Phase1> {
     let pool = ctx.pool()?;
-    let sources: Vec<(&FileSource, &str, u32)> = std::iter::once((&o.target, "target", cfg.epochs))
-        .chain(o.pretrain.as_ref().map(|s| (s, "pretrain", 1)))
+    let sources: Vec<(&FileSource, &str, u32)> = o
+        .sources
+        .iter()
+        .zip(&cfg.sources)
+        .map(|(f, s)| (f, s.name(), s.epochs))
         .collect();
     let total_bytes: u64 = sources
         .iter()
@@ -521,8 +691,8 @@ impl SourceSpills {
                 }
             })
             .sum();
-        // Each of the two streams read at once in phase 2 holds a bucket and its parsed copy.
-        let budget = (shuffle_mem / 4).max(1 << 20);
+        // Each of the streams read at once in phase 2 holds a bucket and its parsed copy.
+        let budget = (shuffle_mem / (2 * cfg.sources.len().max(2) as u64)).max(1 << 20);
         // Open files stay few: past 512 buckets a bucket grows beyond the budget instead.
         let buckets = |bytes: u64| {
             bytes

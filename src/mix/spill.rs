@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::pack::{Packer, Sequence};
+use super::pack::{Pack, Sequence};
 use crate::error::{IoContext, Result};
 
 /// What a finished spill holds.
@@ -170,15 +170,15 @@ impl SpillReader {
 /// Packed sequences drawn from a spill.
 pub struct SequenceStream {
     reader: SpillReader,
-    packer: Packer,
+    packer: Box<dyn Pack>,
     done: bool,
 }
 
 impl SequenceStream {
-    pub fn new(reader: SpillReader, seq_len: usize) -> Self {
+    pub fn new(reader: SpillReader, packer: Box<dyn Pack>) -> Self {
         SequenceStream {
             reader,
-            packer: Packer::new(seq_len),
+            packer,
             done: false,
         }
     }
@@ -193,13 +193,16 @@ impl SequenceStream {
             }
             match self.reader.next_doc()? {
                 Some(doc) => self.packer.push_doc(doc),
-                None => self.done = true,
+                None => {
+                    self.packer.finish();
+                    self.done = true
+                }
             }
         }
     }
 
-    /// Tokens left over that do not fill a sequence.
-    pub fn pending_tokens(&self) -> usize {
-        self.packer.pending_tokens()
+    /// Tokens that no sequence will hold (a concat tail, truncated ends of long documents).
+    pub fn dropped_tokens(&self) -> u64 {
+        self.packer.dropped_tokens()
     }
 }

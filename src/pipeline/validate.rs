@@ -515,7 +515,7 @@ impl<'a> PathCheck<'a> {
                         via_link(&self.base.join(path))
                     ),
                 ),
-                None if self.inputs_exist && !self.base.join(path).exists() => {
+                None if self.inputs_exist && !crate::source::exists(&self.base.join(path)) => {
                     add(format!("{at}{ptr}"), format!("`{path}` does not exist"))
                 }
                 None => {}

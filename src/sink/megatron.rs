@@ -54,11 +54,13 @@ impl MegatronFiles {
 }
 
 impl SequenceSink for MegatronFiles {
+    /// Padding is left out: a Megatron sequence carries its own length.
     fn write(&mut self, seq: &Sequence, _source: &str) -> Result<()> {
-        self.lengths.push(seq.tokens.len() as i32);
+        let tokens = &seq.tokens[..seq.real_tokens() as usize];
+        self.lengths.push(tokens.len() as i32);
         if let Some(bin) = self.bin.as_mut() {
-            let mut buf = Vec::with_capacity(seq.tokens.len() * 4);
-            for &t in &seq.tokens {
+            let mut buf = Vec::with_capacity(tokens.len() * 4);
+            for &t in tokens {
                 if self.wide {
                     buf.extend_from_slice(&(t as i32).to_le_bytes());
                 } else {

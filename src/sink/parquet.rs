@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{ListBuilder, RecordBatch, StringBuilder, UInt32Builder};
+use arrow::array::{ArrayRef, ListBuilder, RecordBatch, StringBuilder, UInt32Builder};
 use arrow::datatypes::{DataType, Field};
 
 use super::SequenceSink;
@@ -23,13 +23,16 @@ pub struct ParquetShards {
     ids: ListBuilder<UInt32Builder>,
     sources: StringBuilder,
     starts: ListBuilder<UInt32Builder>,
+    /// Some when sequences may be padded (best-fit packing): the `padding` column.
+    padding: Option<UInt32Builder>,
     buffered: usize,
     done: Vec<ShardInfo>,
 }
 
 impl ParquetShards {
-    /// Shards `out_dir/split/part-NNNNN.parquet` of `rows_per_shard` rows each.
-    pub fn create(out_dir: &Path, split: &str, rows_per_shard: u64) -> Result<Self> {
+    /// Shards `out_dir/split/part-NNNNN.parquet` of `rows_per_shard` rows each; `padded` adds the
+    /// `padding` column.
+    pub fn create(out_dir: &Path, split: &str, rows_per_shard: u64, padded: bool) -> Result<Self> {
         let list = || {
             ListBuilder::new(UInt32Builder::new()).with_field(Arc::new(Field::new(
                 "item",
@@ -38,7 +41,7 @@ impl ParquetShards {
             )))
         };
         Ok(ParquetShards {
-            shards: Shards::new(out_dir, split, sequence_schema(), sequence_props())?,
+            shards: Shards::new(out_dir, split, sequence_schema(padded), sequence_props())?,
             rows_per_shard,
             shard: 0,
             rows_in_shard: 0,
@@ -46,6 +49,7 @@ impl ParquetShards {
             ids: list(),
             sources: StringBuilder::new(),
             starts: list(),
+            padding: padded.then(UInt32Builder::new),
             buffered: 0,
             done: Vec::new(),
         })
@@ -64,15 +68,18 @@ impl ParquetShards {
         if self.buffered == 0 {
             return Ok(());
         }
-        let batch = RecordBatch::try_new(
-            sequence_schema(),
-            vec![
-                Arc::new(self.ids.finish()),
-                Arc::new(self.sources.finish()),
-                Arc::new(self.starts.finish()),
-            ],
-        )
-        .map_err(|e| err!(internal("build sequence batch: {e}")))?;
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(self.ids.finish()),
+            Arc::new(self.sources.finish()),
+            Arc::new(self.starts.finish()),
+        ];
+        columns.extend(
+            self.padding
+                .as_mut()
+                .map(|p| Arc::new(p.finish()) as ArrayRef),
+        );
+        let batch = RecordBatch::try_new(sequence_schema(self.padding.is_some()), columns)
+            .map_err(|e| err!(internal("build sequence batch: {e}")))?;
         self.buffered = 0;
         match self.writer.as_mut() {
             Some(w) => w.write(&batch),
@@ -104,6 +111,9 @@ impl SequenceSink for ParquetShards {
             self.sources.append_value(source);
             self.starts.values().append_slice(&seq.doc_starts);
             self.starts.append(true);
+            if let Some(p) = self.padding.as_mut() {
+                p.append_value(seq.pad);
+            }
             self.buffered += 1;
             if self.buffered >= ROW_GROUP_ROWS {
                 self.flush_rows()?;

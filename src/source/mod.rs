@@ -112,7 +112,7 @@ impl FileSource {
             bail!(config("source `{}` has no paths", spec.name));
         }
         let mut files = Vec::new();
-        for p in &spec.paths {
+        for p in &expand_globs(&spec)? {
             let meta = std::fs::metadata(p).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
                     err!(input(
@@ -162,6 +162,44 @@ impl FileSource {
     pub fn set_scratch(&mut self, scratch: &Path) {
         self.scratch = scratch.to_path_buf();
     }
+}
+
+/// Does `p` exist, or is it a glob that matches something?
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+        || (p.to_string_lossy().contains(['*', '?', '['])
+            && glob::glob(&p.to_string_lossy()).is_ok_and(|mut g| g.next().is_some()))
+}
+
+/// Each path as given, or, when it does not exist and holds `*`, `?` or `[`, the files its
+/// glob matches in byte order of their paths.
+fn expand_globs(spec: &SourceSpec) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in &spec.paths {
+        let text = p.to_string_lossy();
+        if p.exists() || !text.contains(['*', '?', '[']) {
+            out.push(p.clone());
+            continue;
+        }
+        let bad = |e: String| err!(config("source `{}`: glob {text}: {e}", spec.name));
+        let mut found = glob::glob(&text)
+            .map_err(|e| bad(e.to_string()))?
+            .map(|r| r.map_err(|e| bad(e.to_string())))
+            .collect::<Result<Vec<PathBuf>>>()?;
+        found.retain(|f| {
+            !f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        });
+        if found.is_empty() {
+            bail!(input(
+                "source `{}`: glob {text} matches no files",
+                spec.name
+            ));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

@@ -8,36 +8,43 @@ use crate::util::*;
 fn pyarrow_and_python_tokenizers_agree_with_the_output() {
     let py = python("pyarrow, numpy, tokenizers");
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("o");
-    ok(small_build(&out).args([
-        "--inject",
-        "0.2",
-        "--format",
-        "parquet,megatron",
-        "--shard-rows",
-        "300",
-        "--val-frac",
-        "0.1",
-    ]));
-    let o = Command::new(py)
-        .arg(repo().join("tests/python/check_mix_output.py"))
-        .arg(&out)
-        .arg(samples().join("tokenizer.json"))
-        .arg(samples().join("target/rust/iter"))
-        .arg(samples().join("pretrain/sotu_1790_1849.jsonl"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(o.status.success(), "{text}");
-    assert!(
-        text.contains("train/target:")
-            && text.contains("train/pretrain:")
-            && text.contains("val_pretrain/pretrain:"),
-        "{text}"
-    );
-    assert!(text.contains("megatron/train.idx"), "{text}");
+    // Concat at 64 tokens; best-fit at 8192, where most documents fit whole and padding shows.
+    for (packing, seq_len) in [("concat", "64"), ("best-fit", "8192")] {
+        let out = tmp.path().join(packing);
+        ok(small_build(&out).args([
+            "--inject",
+            "0.2",
+            "--format",
+            "parquet,megatron",
+            "--shard-rows",
+            "300",
+            "--val-frac",
+            "0.1",
+            "--packing",
+            packing,
+            "--seq-len",
+            seq_len,
+        ]));
+        let o = Command::new(&py)
+            .arg(repo().join("tests/python/check_mix_output.py"))
+            .arg(&out)
+            .arg(samples().join("tokenizer.json"))
+            .arg(samples().join("target/rust/iter"))
+            .arg(samples().join("pretrain/sotu_1790_1849.jsonl"))
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.status.success(), "{packing}: {text}");
+        assert!(
+            text.contains("train/target:")
+                && text.contains("train/pretrain:")
+                && text.contains("val_pretrain/pretrain:"),
+            "{packing}: {text}"
+        );
+        assert!(text.contains("megatron/train.idx"), "{packing}: {text}");
+    }
 }

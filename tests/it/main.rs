@@ -6,6 +6,7 @@ mod interop;
 mod jobs;
 mod logits;
 mod mix;
+mod mixture;
 mod pipeline;
 mod plan;
 mod resume;

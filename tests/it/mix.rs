@@ -17,7 +17,7 @@ fn default_command_runs_on_the_shipped_samples() {
     let s = &m["schedule"];
     let (n, p) = (
         s["total_sequences"].as_u64().unwrap(),
-        s["pretrain_sequences"].as_u64().unwrap(),
+        s["sources"]["pretrain"]["sequences"].as_u64().unwrap(),
     );
     assert_eq!(p, (n + 50) / 100, "round(0.01 n) with halves up");
     let rows = read_split(&out.join("train"));
@@ -78,7 +78,7 @@ fn every_prefix_holds_the_exact_fraction() {
             assert!(pre > 0, "p={p} injected nothing");
         }
         assert_eq!(
-            manifest(&out)["schedule"]["pretrain_sequences"]
+            manifest(&out)["schedule"]["sources"]["pretrain"]["sequences"]
                 .as_u64()
                 .unwrap(),
             pre as u64

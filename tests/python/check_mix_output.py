@@ -41,20 +41,29 @@ with open(pretrain_jsonl, encoding="utf-8") as fh:
         docs["pretrain"].add(encode(json.loads(line)["text"]))
 
 
+packing = manifest["config"].get("packing", "concat")
+fields = [f for f in golden["fields"] if f.get("packing", packing) == packing]
+
+
 def check_schema(table, where):
-    want = [(f["name"], f["type"]) for f in golden["fields"]]
+    want = [(f["name"], f["type"]) for f in fields]
     got = [(f.name, str(f.type)) for f in table.schema]
     assert got == want, f"{where}: schema {got} != golden {want}"
-    for f in golden["fields"]:
+    for f in fields:
         assert table.schema.field(f["name"]).nullable == f["nullable"], f"{where}: nullability of {f['name']}"
 
 
 def whole_docs(rows):
-    flat, starts = [], []
-    for ids, st in rows:
-        starts.extend(s + len(flat) for s in st)
-        flat.extend(ids)
-    return [tuple(flat[a:b]) for a, b in zip(starts, starts[1:])], len(flat)
+    """Documents that start and end inside `rows`; padding ends a row's last document."""
+    flat, marks = [], []  # (position, is a document start)
+    for ids, st, pad in rows:
+        marks.extend((s + len(flat), True) for s in st)
+        real = ids[: len(ids) - pad]
+        if pad:
+            assert all(t == eos for t in ids[len(real):]), "padding is not the end-of-document id"
+            marks.append((len(flat) + len(real), False))
+        flat.extend(real)
+    return [tuple(flat[a:b]) for (a, doc), (b, _) in zip(marks, marks[1:]) if doc and b > a], len(flat)
 
 
 seq_len = manifest["config"]["seq_len"]
@@ -68,9 +77,11 @@ for split, info in manifest["splits"].items():
     ids = table.column("input_ids").to_pylist()
     src = table.column("source").to_pylist()
     starts = table.column("doc_starts").to_pylist()
+    pads = table.column("padding").to_pylist() if packing == "best-fit" else [0] * len(ids)
+    assert sum(pads) == info.get("padding_tokens", 0), f"{split}: padding column vs manifest"
     assert all(len(r) == seq_len for r in ids), f"{split}: a row is not {seq_len} tokens"
     for source in ("target", "pretrain"):
-        rows = [(i, s) for i, s, o in zip(ids, starts, src) if o == source]
+        rows = [(i, s, p) for i, s, p, o in zip(ids, starts, pads, src) if o == source]
         if not rows:
             continue
         found, total = whole_docs(rows)
@@ -100,6 +111,6 @@ for split, info in manifest["splits"].items():
         for k in range(n_seq):
             start = pointers[k] // np.dtype(dtype).itemsize
             row = data[start:start + lengths[k]]
-            assert row.tolist() == ids[k], f"{idx_rel}: row {k} differs from Parquet"
+            assert row.tolist() == ids[k][: len(ids[k]) - pads[k]], f"{idx_rel}: row {k} differs from Parquet"
         print(f"{idx_rel}: {n_seq} sequences identical to Parquet")
 print("ok")

@@ -14,7 +14,8 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
     let start = Instant::now();
     let o = &mut args.options;
     // The shipped samples stand in for whatever is not given; --target alone means no pretraining data.
-    let use_samples = o.target.is_empty() && o.pretrain.is_empty();
+    let weighted = !o.source.is_empty() || o.weights.is_some() || o.mixture.is_some();
+    let use_samples = o.target.is_empty() && o.pretrain.is_empty() && !weighted;
     if use_samples {
         let s = samples_dir()?;
         (o.target, o.pretrain) = (vec![s.join("target")], vec![s.join("pretrain")]);
@@ -22,7 +23,7 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
     if o.tokenizer.is_none() {
         o.tokenizer = Some(samples_dir()?.join("tokenizer.json"));
     }
-    if o.target.is_empty() {
+    if o.target.is_empty() && !o.pretrain.is_empty() {
         return Err(Error::config(
             "--pretrain needs --target: the target-domain data to finetune on",
         ));
@@ -77,29 +78,53 @@ pub fn summary(m: &MixManifest, out: &str, secs: f64, note: &str) -> String {
             _ => "none".into(),
         }
     );
-    o += &format!(
-        "  inject     {} = {}: {} of {} train sequences from pretraining ({:.6}), max prefix deviation {:.2} sequences\n",
-        s.inject,
-        s.inject_exact,
-        thousands(s.pretrain_sequences),
-        thousands(s.total_sequences),
-        s.achieved_fraction,
-        s.max_prefix_deviation
-    );
-    o += &format!(
-        "  {:<13}{:>11}{:>14}{:>12}{:>14}{:>7}\n",
-        "split", "sequences", "tokens", "target docs", "pretrain docs", "files"
-    );
+    match (&s.inject, &s.inject_exact, s.sources.get("pretrain")) {
+        (Some(typed), Some(exact), Some(pre)) => {
+            o += &format!(
+                "  inject     {typed} = {exact}: {} of {} train sequences from pretraining ({:.6}), max prefix deviation {:.2} sequences\n",
+                thousands(pre.sequences),
+                thousands(s.total_sequences),
+                pre.fraction,
+                s.max_prefix_deviation
+            );
+        }
+        _ => {
+            o += &format!(
+                "  weights    {} train sequences, max prefix deviation {:.2} sequences, length set by `{}`\n",
+                thousands(s.total_sequences),
+                s.max_prefix_deviation,
+                s.limited_by
+            );
+            for (name, x) in &s.sources {
+                o += &format!(
+                    "    {name:<12} weight {:<10} {:>11} sequences ({:.6}), {} tokens ({:.6}), {} unused\n",
+                    x.weight_exact,
+                    thousands(x.sequences),
+                    x.fraction,
+                    thousands(x.tokens),
+                    x.token_fraction,
+                    thousands(x.unused_tokens)
+                );
+            }
+        }
+    }
+    let names: Vec<&String> = m.sources.keys().collect();
+    let mut head = format!("  {:<13}{:>11}{:>14}", "split", "sequences", "tokens");
+    for n in &names {
+        head += &format!("{:>w$}", format!("{n} docs"), w = n.len().max(6) + 7);
+    }
+    o += &format!("{head}{:>7}\n", "files");
     for (name, sp) in &m.splits {
-        let docs = |src: &str| sp.by_source.get(src).map_or(0, |x| x.documents);
-        o += &format!(
-            "  {name:<13}{:>11}{:>14}{:>12}{:>14}{:>7}\n",
+        let mut row = format!(
+            "  {name:<13}{:>11}{:>14}",
             thousands(sp.sequences),
-            thousands(sp.tokens),
-            thousands(docs("target")),
-            thousands(docs("pretrain")),
-            sp.files.len()
+            thousands(sp.tokens)
         );
+        for n in &names {
+            let docs = sp.by_source.get(*n).map_or(0, |x| x.documents);
+            row += &format!("{:>w$}", thousands(docs), w = n.len().max(6) + 7);
+        }
+        o += &format!("{row}{:>7}\n", sp.files.len());
     }
     for (name, c) in &m.sources {
         let skipped: u64 = c.skipped.values().sum();

@@ -1,0 +1,344 @@
+//! `mix build` with N weighted sources, mixture files, globs and best-fit packing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+use crate::util::*;
+
+/// `mix build` of the three shipped corpora as weighted sources; callers add the weights.
+fn weighted(out: &Path) -> Command {
+    let mut c = sluice();
+    c.args(["mix", "build", "--quiet", "--seq-len", "64"])
+        .arg("--source")
+        .arg(format!(
+            "code={}",
+            samples().join("target/rust/iter").display()
+        ))
+        .arg("--source")
+        .arg(format!(
+            "coll={}",
+            samples().join("target/rust/collections/*").display()
+        ))
+        .arg("--source")
+        .arg(format!("prose={}", samples().join("pretrain").display()))
+        .arg("--tokenizer")
+        .arg(samples().join("tokenizer.json"))
+        .arg("--out")
+        .arg(out);
+    c
+}
+
+/// Data files only (the manifest names paths and options).
+fn data_digest(dir: &Path) -> BTreeMap<String, String> {
+    tree_digest(dir)
+        .into_iter()
+        .filter(|(k, _)| k != "manifest.json")
+        .collect()
+}
+
+#[test]
+fn weighted_sources_hold_every_prefix_within_one_sequence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let weights = [("code", 0.45), ("coll", 0.35), ("prose", 0.2)];
+    let mut digests = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("t{threads}"));
+        ok(weighted(&out).args([
+            "--weights",
+            "code=0.45,coll=0.35,prose=0.2",
+            "--threads",
+            threads,
+        ]));
+        digests.push(data_digest(&out));
+    }
+    assert_eq!(digests[0], digests[1], "thread count changed the output");
+    let out = tmp.path().join("t1");
+    let rows = read_split(&out.join("train"));
+    assert!(rows.len() > 3000, "{} sequences", rows.len());
+    let mut c: BTreeMap<&str, u64> = BTreeMap::new();
+    for (n, r) in rows.iter().enumerate() {
+        *c.entry(r.source.as_str()).or_default() += 1;
+        for (name, w) in weights {
+            let dev = (c.get(name).copied().unwrap_or(0) as f64 - w * (n + 1) as f64).abs();
+            assert!(
+                dev <= 1.0,
+                "after {} sequences `{name}` is {dev} off",
+                n + 1
+            );
+        }
+    }
+    let m = manifest(&out);
+    let s = &m["schedule"];
+    assert_eq!(s["total_sequences"].as_u64().unwrap(), rows.len() as u64);
+    assert!(s["max_prefix_deviation"].as_f64().unwrap() < 1.0);
+    for (name, w) in weights {
+        let share = &s["sources"][name];
+        assert_eq!(share["sequences"].as_u64().unwrap(), c[name], "{name}");
+        assert_eq!(share["tokens"].as_u64().unwrap(), c[name] * 64, "{name}");
+        assert!((share["weight"].as_f64().unwrap() - w).abs() < 1e-12);
+        assert!(out.join(format!("val_{name}")).is_dir(), "val_{name}");
+    }
+    // The code source is the scarcest for its weight: it sets the length and is used up.
+    assert_eq!(s["limited_by"], "code");
+    assert!(s["sources"]["code"]["unused_tokens"].as_u64().unwrap() < 64);
+    // The glob found the collections sources.
+    assert!(m["sources"]["coll"]["files"].as_u64().unwrap() > 30);
+}
+
+#[test]
+fn a_mixture_file_gives_the_flags_bytes_and_sets_options_per_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    let flags = tmp.path().join("flags");
+    ok(weighted(&flags).args(["--weights", "code=0.5,coll=0.3,prose=0.2"]));
+    let file = tmp.path().join("mix.toml");
+    let s = samples();
+    std::fs::write(
+        &file,
+        format!(
+            "[sources.code]\npaths = [\"{}\"]\nweight = 0.5\n\n\
+             [sources.coll]\npaths = [\"{}\"]\nweight = \"0.3\"\n\n\
+             [sources.prose]\npaths = [\"{}\"]\nweight = 0.2\n",
+            s.join("target/rust/iter").display(),
+            s.join("target/rust/collections/*").display(),
+            s.join("pretrain").display()
+        ),
+    )
+    .unwrap();
+    let from_file = tmp.path().join("file");
+    let mixture = |out: &Path| {
+        let mut c = sluice();
+        c.args(["mix", "build", "--quiet", "--seq-len", "64", "--mixture"])
+            .arg(&file)
+            .arg("--tokenizer")
+            .arg(s.join("tokenizer.json"))
+            .arg("--out")
+            .arg(out);
+        c
+    };
+    ok(&mut mixture(&from_file));
+    assert_eq!(data_digest(&flags), data_digest(&from_file));
+
+    // Per-source filter and epochs, paths relative to the file.
+    let dir = tmp.path().join("m");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("mix.toml"),
+        format!(
+            "[sources.code]\npaths = [\"{}\"]\nweight = 0.98\nepochs = 3\n\n\
+             [sources.prose]\npaths = [\"sotu.jsonl\"]\nweight = 0.02\nwhere = \"year < 1800\"\n",
+            s.join("target/rust/iter").display()
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        s.join("pretrain/sotu_1790_1849.jsonl"),
+        dir.join("sotu.jsonl"),
+    )
+    .unwrap();
+    let out = tmp.path().join("per-source");
+    ok(sluice()
+        .args(["mix", "build", "--quiet", "--seq-len", "64", "--mixture"])
+        .arg(dir.join("mix.toml"))
+        .arg("--tokenizer")
+        .arg(s.join("tokenizer.json"))
+        .arg("--out")
+        .arg(&out));
+    let m = manifest(&out);
+    assert_eq!(
+        m["sources"]["prose"]["records"], 10,
+        "addresses of 1790-1799"
+    );
+    // Three passes over the code: its documents begin about three times over in train.
+    let unique = m["sources"]["code"]["train_documents"].as_u64().unwrap();
+    let begun = m["splits"]["train"]["by_source"]["code"]["documents"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        begun > 2 * unique && begun <= 3 * unique,
+        "{begun} vs 3 x {unique}"
+    );
+}
+
+#[test]
+fn bad_weighted_mixtures_are_refused_with_the_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--weights", "code=0.5,coll=0.3,prose=0.1"], "sum to 0.9"),
+        (
+            &["--weights", "code=0.5,coll=0.5"],
+            "source `prose` has no weight",
+        ),
+        (
+            &["--weights", "code=0.5,coll=0.3,prose=0.1,web=0.1"],
+            "`web`, which no --source defines",
+        ),
+        (&["--weights", "code=0.5,coll=0.3,prose=x"], "weight `x`"),
+        (
+            &[
+                "--weights",
+                "code=0.5,coll=0.3,prose=0.2",
+                "--inject",
+                "0.1",
+            ],
+            "two forms of a mixture",
+        ),
+        (
+            &["--weights", "code=0.5,coll=0.3,prose=0.2", "--epochs", "2"],
+            "--epochs",
+        ),
+    ];
+    for (args, want) in cases {
+        let err = fails(weighted(&out).args(*args), 2);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} wrote something");
+    }
+    let err = fails(
+        sluice().args([
+            "mix",
+            "build",
+            "--source",
+            "bad/name=samples/pretrain",
+            "--source",
+            "b=samples/pretrain",
+            "--weights",
+            "bad/name=0.5,b=0.5",
+        ]),
+        2,
+    );
+    assert!(err.contains("source name `bad/name`"), "{err}");
+    let err = fails(
+        sluice()
+            .args([
+                "mix",
+                "build",
+                "--source",
+                "a=samples/nothing-*.jsonl",
+                "--source",
+                "b=samples/pretrain",
+                "--weights",
+                "a=0.5,b=0.5",
+                "--out",
+            ])
+            .arg(&out),
+        3,
+    );
+    assert!(err.contains("matches no files"), "{err}");
+}
+
+/// The rows of the train split as bytes: ids, source, starts; independent of Parquet encoding.
+fn rows_digest(dir: &Path) -> String {
+    let mut h = Sha256::new();
+    for r in read_split(dir) {
+        for t in &r.input_ids {
+            h.update(t.to_le_bytes());
+        }
+        h.update(r.source.as_bytes());
+        h.update([0]);
+        h.update((r.doc_starts.len() as u32).to_le_bytes());
+        for s in &r.doc_starts {
+            h.update(s.to_le_bytes());
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+#[test]
+fn the_two_source_form_keeps_its_bytes() {
+    // Pinned from the build before N sources existed (same command, same samples).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    ok(small_build(&out).args(["--inject", "0.05", "--epochs", "2", "--shard-rows", "500"]));
+    assert_eq!(
+        rows_digest(&out.join("train")),
+        "348da365e699c65cd5c2943215c697c2ce13c63117122e1074e75e33299138ea"
+    );
+}
+
+/// (rows, padding per row) of a split.
+fn padding(dir: &Path) -> Vec<u32> {
+    use arrow::array::AsArray;
+    use arrow::datatypes::UInt32Type;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let r = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            std::fs::File::open(&f).unwrap(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        for b in r {
+            let b = b.unwrap();
+            let col = b.column_by_name("padding").expect("a padding column");
+            out.extend(col.as_primitive::<UInt32Type>().values().iter().copied());
+        }
+    }
+    out
+}
+
+#[test]
+fn best_fit_keeps_documents_whole_where_concat_splits_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut figures = Vec::new();
+    for packing in ["concat", "best-fit"] {
+        let out = tmp.path().join(packing);
+        ok(mix_build(&samples().join("target/rust"), None, &out).args([
+            "--inject",
+            "0",
+            "--seq-len",
+            "4096",
+            "--packing",
+            packing,
+        ]));
+        let rows = read_split(&out.join("train"));
+        let pads = if packing == "best-fit" {
+            padding(&out.join("train"))
+        } else {
+            vec![0; rows.len()]
+        };
+        assert_eq!(pads.len(), rows.len());
+        // A document is split when it is its row's last, the row has no padding, and the next
+        // row continues it (lists no start at 0).
+        let mut split = 0;
+        for (k, (r, &p)) in rows.iter().zip(&pads).enumerate() {
+            let next_continues = rows
+                .get(k + 1)
+                .is_some_and(|n| n.doc_starts.first() != Some(&0));
+            split += (!r.doc_starts.is_empty() && p == 0 && next_continues) as usize;
+        }
+        let begun: usize = rows.iter().map(|r| r.doc_starts.len()).sum();
+        let pad: u64 = pads.iter().map(|&p| p as u64).sum();
+        let m = manifest(&out);
+        assert_eq!(
+            m["splits"]["train"]["padding_tokens"].as_u64().unwrap(),
+            pad
+        );
+        for (r, &p) in rows.iter().zip(&pads) {
+            assert_eq!(r.input_ids.len(), 4096);
+            let real = 4096 - p as usize;
+            assert!(
+                r.input_ids[real..].iter().all(|&t| t == 50256),
+                "pads are eos"
+            );
+            assert!(r.doc_starts.iter().all(|&s| (s as usize) < real.max(1)));
+        }
+        let pad_frac = pad as f64 / (rows.len() * 4096) as f64;
+        figures.push((packing, rows.len(), split as f64 / begun as f64, pad_frac));
+    }
+    eprintln!("(packing, sequences, share of documents split, pad fraction): {figures:?}");
+    let (concat, best) = (figures[0], figures[1]);
+    assert_eq!(concat.3, 0.0);
+    assert!(
+        best.2 < concat.2,
+        "best-fit splits fewer documents: {figures:?}"
+    );
+    assert!(best.3 > 0.0 && best.3 < 0.15, "pad fraction {figures:?}");
+}
