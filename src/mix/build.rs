@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pack::{BestFit, LongDocs, Pack, Packer, Packing};
 use super::schedule::{Blend, InjectOrder, Interleave, Schedule};
+use super::slices::{self, Slice};
 use super::spill::{SequenceStream, SpillInfo, SpillReader, SpillWriter};
 use crate::core::fingerprint::sha256_file;
 use crate::core::fraction::Fraction;
@@ -104,10 +105,21 @@ impl Weights {
     }
 }
 
+/// What phase 1 found and spilled (of one slice, in a sharded build).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-struct Phase1 {
-    sources: BTreeMap<String, SourceCounts>,
-    spills: BTreeMap<String, SpillInfo>,
+pub struct Phase1 {
+    /// The build's fingerprint: a slice's phase 1 serves only its own configuration.
+    #[serde(default)]
+    pub fingerprint: String,
+    pub sources: BTreeMap<String, SourceCounts>,
+    pub spills: BTreeMap<String, SpillInfo>,
+}
+
+/// Phase 1 ready for phase 2: the counts, and each spill directory with the number of its first
+/// document per source (one directory unless the build is sliced).
+struct Tokenized {
+    phase1: Phase1,
+    dirs: Vec<(PathBuf, BTreeMap<String, u64>)>,
 }
 
 /// `mix build` as a [`Job`]: the sources and tokenizer are opened when its identity is taken.
@@ -115,6 +127,8 @@ pub struct MixBuild {
     cfg: MixConfig,
     /// Memory for shuffle buckets, bytes.
     shuffle_mem: u64,
+    /// Some: this process builds one slice (its output directory is `OUT/slices/i-of-N`).
+    slice: Option<Slice>,
     opened: Option<Opened>,
 }
 
@@ -130,8 +144,15 @@ impl MixBuild {
         MixBuild {
             cfg,
             shuffle_mem,
+            slice: None,
             opened: None,
         }
+    }
+
+    /// Build slice `s` only (see [`slices`]).
+    pub fn sliced(mut self, s: Slice) -> Self {
+        self.slice = Some(s);
+        self
     }
 }
 
@@ -146,6 +167,7 @@ impl Job for MixBuild {
         std::iter::once("train".to_string())
             .chain(self.cfg.sources.iter().map(|s| format!("val_{}", s.name())))
             .chain(std::iter::once("megatron".to_string()))
+            .chain(self.slice.map(|_| "phase1".to_string()))
             .collect()
     }
 
@@ -203,14 +225,17 @@ impl Job for MixBuild {
         for s in o.sources.iter_mut() {
             s.set_scratch(&scratch);
         }
-        let phase1 = load_or_tokenize(&self.cfg, self.shuffle_mem, o, ctx)?;
+        let tok = load_or_tokenize(&self.cfg, self.shuffle_mem, o, ctx, self.slice)?;
         let streams = Streams {
             cfg: &self.cfg,
             vocab: o.tok_info.vocab_size,
             pad_id: o.tok_info.eos_id.unwrap_or(0),
             out: ctx.out,
-            spill_dir: ctx.work().join("spill"),
-            phase1: &phase1,
+            spill_dirs: &tok.dirs,
+            phase1: &tok.phase1,
+            slice: self
+                .slice
+                .map_or((0, 1), |s| (s.index as usize, s.of as usize)),
         };
         let plan = Plan::new(&self.cfg, &o.weights, &streams)?;
         build(&self.cfg, o, ctx, &streams, &plan)
@@ -285,26 +310,52 @@ fn validate_inject(cfg: &MixConfig, inject: &str) -> Result<Fraction> {
     Ok(p)
 }
 
-/// Phase 1 as an earlier run of this fingerprint finished it, or run now.
+/// Phase 1 as an earlier run of this fingerprint finished it, or run now; in a sliced build, this
+/// slice's part, then every slice's once they are all there.
 fn load_or_tokenize(
     cfg: &MixConfig,
     shuffle_mem: u64,
     o: &Opened,
     ctx: &mut Ctx,
-) -> Result<Phase1> {
-    let spill_dir = ctx.work().join("spill");
-    let phase1_file = ctx.work().join("phase1.json");
-    if phase1_file.exists()
-        && let Ok(p1) = read_json::<Phase1>(&phase1_file)
-    {
-        ctx.resumed(1);
-        return Ok(p1);
+    slice: Option<Slice>,
+) -> Result<Tokenized> {
+    let dir = match slice {
+        Some(_) => ctx.out.join("phase1"),
+        None => ctx.work(),
+    };
+    let (spill_dir, phase1_file) = (dir.join("spill"), dir.join("phase1.json"));
+    let own = match read_json::<Phase1>(&phase1_file) {
+        Ok(p1) if p1.fingerprint == ctx.fingerprint => {
+            ctx.resumed(1);
+            p1
+        }
+        _ => {
+            let _ = std::fs::remove_dir_all(&spill_dir);
+            std::fs::create_dir_all(&spill_dir).at("create", &spill_dir)?;
+            let owners = slice.map(|s| (s.index, slices::file_owners(&o.sources, s.of)));
+            let p1 = phase1(cfg, shuffle_mem, ctx, o, &spill_dir, owners.as_ref())?;
+            write_json(&phase1_file, &p1)?;
+            p1
+        }
+    };
+    let (phase1, dirs) = match slice {
+        None => (own, vec![(spill_dir, BTreeMap::new())]),
+        Some(s) => {
+            let parts = slices::await_phase1(ctx.out, s, ctx.fingerprint)?;
+            slices::combine(ctx.out, s, &parts)?
+        }
+    };
+    for (role, c) in &phase1.sources {
+        if c.train_documents + c.val_documents == 0 {
+            bail!(input(
+                "source `{role}` has no documents ({} files, {} records read, skipped: {:?})",
+                c.files,
+                c.records,
+                c.skipped
+            ));
+        }
     }
-    let _ = std::fs::remove_dir_all(&spill_dir);
-    std::fs::create_dir_all(&spill_dir).at("create", &spill_dir)?;
-    let p1 = phase1(cfg, shuffle_mem, ctx, o, &spill_dir)?;
-    write_json(&phase1_file, &p1)?;
-    Ok(p1)
+    Ok(Tokenized { phase1, dirs })
 }
 
 /// What the train split will hold: the length, each source's count, the interleaving rule.
@@ -413,7 +464,7 @@ fn build(
             Weights::Blend(_) => None,
         },
         total_sequences: plan.total,
-        max_prefix_deviation: max_dev,
+        max_prefix_deviation: tidy(max_dev),
         limited_by: cfg.sources[plan.limited_by].name().to_string(),
         sources: BTreeMap::new(),
     };
@@ -423,11 +474,11 @@ fn build(
             s.name().to_string(),
             SourceShare {
                 weight_exact: plan.fractions[i].to_string(),
-                weight: plan.fractions[i].as_f64(),
+                weight: tidy(plan.fractions[i].as_f64()),
                 sequences: plan.counts[i],
-                fraction: plan.counts[i] as f64 / plan.total as f64,
+                fraction: tidy(plan.counts[i] as f64 / plan.total as f64),
                 tokens: placed,
-                token_fraction: placed as f64 / train.tokens.max(1) as f64,
+                token_fraction: tidy(placed as f64 / train.tokens.max(1) as f64),
                 unused_tokens: streams.tokens(&format!("{}-train", s.name())) - placed,
             },
         );
@@ -448,14 +499,22 @@ fn build(
     })
 }
 
+/// `x` to 12 decimals: serde_json reads such short numbers back exactly (longer ones it may not,
+/// without its `float_roundtrip` feature), so `mix merge` writes the single build's manifest bytes.
+fn tidy(x: f64) -> f64 {
+    (x * 1e12).round() / 1e12
+}
+
 /// Phase 1's spills and where phase 2 writes.
 struct Streams<'a> {
     cfg: &'a MixConfig,
     vocab: u32,
     pad_id: u32,
     out: &'a Path,
-    spill_dir: PathBuf,
+    spill_dirs: &'a [(PathBuf, BTreeMap<String, u64>)],
     phase1: &'a Phase1,
+    /// `(i, N)`: the output shards this process writes are those `k % N == i`.
+    slice: (usize, usize),
 }
 
 impl Streams<'_> {
@@ -472,7 +531,14 @@ impl Streams<'_> {
                 &format!("pack/{name}"),
             )),
         };
-        SequenceStream::new(SpillReader::open(&self.spill_dir, name, &info), packer)
+        // Spill `NAME-train` / `NAME-val` belongs to source NAME.
+        let source = name.rsplit_once('-').map_or(name, |(s, _)| s);
+        let dirs: Vec<(PathBuf, u64)> = self
+            .spill_dirs
+            .iter()
+            .map(|(d, first)| (d.clone(), first.get(source).copied().unwrap_or(0)))
+            .collect();
+        SequenceStream::new(SpillReader::open(&dirs, name, &info), packer)
     }
 
     /// Tokens a spill holds over all its epochs.
@@ -506,11 +572,13 @@ impl Streams<'_> {
         self.cfg
             .formats
             .iter()
+            // Megatron's one file per split is slice 0's.
+            .filter(|f| **f == OutputFormat::Parquet || self.slice.0 == 0)
             .map(|f| -> Result<Box<dyn SequenceSink>> {
                 Ok(match f {
-                    OutputFormat::Parquet => {
-                        Box::new(ParquetShards::create(self.out, split, rows, padded)?)
-                    }
+                    OutputFormat::Parquet => Box::new(ParquetShards::create(
+                        self.out, split, rows, padded, self.slice,
+                    )?),
                     OutputFormat::Megatron => {
                         Box::new(MegatronFiles::create(self.out, split, self.vocab)?)
                     }
@@ -584,29 +652,43 @@ fn write_val(s: &Streams, split: &str, spill_name: &str, source: &str) -> Result
 }
 
 /// Tokenize every source into spills.
+/// `owners`: `(this slice, the slice of each file per source)` when the build is sliced.
 fn phase1(
     cfg: &MixConfig,
     shuffle_mem: u64,
     ctx: &Ctx,
     o: &Opened,
     spill_dir: &Path,
+    owners: Option<&(u32, Vec<Vec<u32>>)>,
 ) -> Result<Phase1> {
     let pool = ctx.pool()?;
-    let sources: Vec<(&FileSource, &str, u32)> = o
+    // Each source, whole (its size fixes the bucket count) and as far as this slice reads it.
+    let sources: Vec<(&FileSource, FileSource, &str, u32)> = o
         .sources
         .iter()
         .zip(&cfg.sources)
-        .map(|(f, s)| (f, s.name(), s.epochs))
+        .enumerate()
+        .map(|(k, (f, s))| {
+            let mine = match owners {
+                Some((i, own)) => f.subset(|j| own[k][j] == *i),
+                None => f.subset(|_| true),
+            };
+            (f, mine, s.name(), s.epochs)
+        })
         .collect();
     let total_bytes: u64 = sources
         .iter()
-        .flat_map(|s| s.0.files())
+        .flat_map(|s| s.1.files())
         .map(|f| f.bytes)
         .sum();
     let bar = ctx.exec.progress.bar(total_bytes, "tokenize", "bytes");
-    let mut p1 = Phase1::default();
-    for (src, role, epochs) in sources {
-        let mut spills = SourceSpills::create(cfg, shuffle_mem, src, role, epochs, spill_dir)?;
+    let mut p1 = Phase1 {
+        fingerprint: ctx.fingerprint.to_string(),
+        ..Default::default()
+    };
+    for (whole, src, role, epochs) in &sources {
+        let (src, role, epochs) = (src, *role, *epochs);
+        let mut spills = SourceSpills::create(cfg, shuffle_mem, whole, role, epochs, spill_dir)?;
         let mut counts = SourceCounts {
             files: src.files().len() as u64,
             bytes: src.files().iter().map(|f| f.bytes).sum(),
@@ -644,14 +726,6 @@ fn phase1(
         counts.records = stats.records;
         for (k, v) in stats.skipped {
             *counts.skipped.entry(k).or_default() += v;
-        }
-        if counts.train_documents + counts.val_documents == 0 {
-            bail!(input(
-                "source `{role}` has no documents ({} files, {} records read, skipped: {:?})",
-                counts.files,
-                counts.records,
-                counts.skipped
-            ));
         }
         p1.spills
             .insert(format!("{role}-train"), spills.train.finish()?);

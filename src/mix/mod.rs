@@ -5,4 +5,5 @@ pub mod build;
 pub mod options;
 pub mod pack;
 pub mod schedule;
+pub mod slices;
 pub mod spill;

@@ -90,9 +90,12 @@ impl SpillWriter {
     }
 }
 
-/// Documents of a spill in key order, epoch after epoch, one bucket in memory at a time.
+/// Documents of a spill in key order, epoch after epoch, one bucket in memory at a time. A spill
+/// written in slices (one directory per slice, same buckets) reads as one: bucket `b` is the union
+/// of the slices' bucket `b`, sorted together, each slice's document numbers shifted by the
+/// documents of the slices before it, so that ties sort as in a single build.
 pub struct SpillReader {
-    dir: PathBuf,
+    dirs: Vec<(PathBuf, u64)>,
     name: String,
     files: usize,
     next_file: usize,
@@ -103,9 +106,10 @@ pub struct SpillReader {
 }
 
 impl SpillReader {
-    pub fn open(dir: &Path, name: &str, info: &SpillInfo) -> Self {
+    /// `dirs`: each slice's spill directory and the number of its first document.
+    pub fn open(dirs: &[(PathBuf, u64)], name: &str, info: &SpillInfo) -> Self {
         SpillReader {
-            dir: dir.to_path_buf(),
+            dirs: dirs.to_vec(),
             name: name.to_string(),
             files: (info.buckets * info.epochs) as usize,
             next_file: 0,
@@ -116,15 +120,24 @@ impl SpillReader {
     }
 
     fn load(&mut self, i: usize) -> Result<()> {
-        let p = bucket_path(&self.dir, &self.name, i);
-        let mut bytes = Vec::new();
-        File::open(&p)
-            .at("open", &p)?
-            .read_to_end(&mut bytes)
-            .at("read", &p)?;
         self.tokens.clear();
         self.entries.clear();
         self.pos = 0;
+        for d in 0..self.dirs.len() {
+            let (dir, first) = &self.dirs[d];
+            let p = bucket_path(dir, &self.name, i);
+            let mut bytes = Vec::new();
+            File::open(&p)
+                .at("open", &p)?
+                .read_to_end(&mut bytes)
+                .at("read", &p)?;
+            self.parse(&bytes, *first, &p)?;
+        }
+        self.entries.sort_unstable();
+        Ok(())
+    }
+
+    fn parse(&mut self, bytes: &[u8], first: u64, p: &Path) -> Result<()> {
         let corrupt = || err!(internal("spill file {} is truncated", p.display()));
         let mut at = 0;
         let u64_at = |b: &[u8], i: usize| {
@@ -132,8 +145,8 @@ impl SpillReader {
                 .map(|s| u64::from_le_bytes(s.try_into().unwrap_or_default()))
         };
         while at < bytes.len() {
-            let key = u64_at(&bytes, at).ok_or_else(corrupt)?;
-            let seq = u64_at(&bytes, at + 8).ok_or_else(corrupt)?;
+            let key = u64_at(bytes, at).ok_or_else(corrupt)?;
+            let seq = u64_at(bytes, at + 8).ok_or_else(corrupt)?;
             let len = bytes
                 .get(at + 16..at + 20)
                 .map(|s| u32::from_le_bytes(s.try_into().unwrap_or_default()) as usize)
@@ -144,10 +157,9 @@ impl SpillReader {
                 body.chunks_exact(4)
                     .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
             );
-            self.entries.push((key, seq, off, len));
+            self.entries.push((key, first + seq, off, len));
             at += 20 + 4 * len;
         }
-        self.entries.sort_unstable();
         Ok(())
     }
 

@@ -18,7 +18,9 @@ pub struct ParquetShards {
     rows_per_shard: u64,
     shard: usize,
     rows_in_shard: u64,
-    /// None while skipping a shard a previous run finished.
+    /// `(i, N)`: this process writes the shards `k` with `k % N == i` (a slice of a sharded build).
+    slice: (usize, usize),
+    /// None while skipping a shard a previous run finished or another slice writes.
     writer: Option<ShardWriter>,
     ids: ListBuilder<UInt32Builder>,
     sources: StringBuilder,
@@ -31,8 +33,14 @@ pub struct ParquetShards {
 
 impl ParquetShards {
     /// Shards `out_dir/split/part-NNNNN.parquet` of `rows_per_shard` rows each; `padded` adds the
-    /// `padding` column.
-    pub fn create(out_dir: &Path, split: &str, rows_per_shard: u64, padded: bool) -> Result<Self> {
+    /// `padding` column; of slice `(i, N)`, only shards `k % N == i` are written and reported.
+    pub fn create(
+        out_dir: &Path,
+        split: &str,
+        rows_per_shard: u64,
+        padded: bool,
+        slice: (usize, usize),
+    ) -> Result<Self> {
         let list = || {
             ListBuilder::new(UInt32Builder::new()).with_field(Arc::new(Field::new(
                 "item",
@@ -45,6 +53,7 @@ impl ParquetShards {
             rows_per_shard,
             shard: 0,
             rows_in_shard: 0,
+            slice,
             writer: None,
             ids: list(),
             sources: StringBuilder::new(),
@@ -55,11 +64,15 @@ impl ParquetShards {
         })
     }
 
+    fn owned(&self) -> bool {
+        self.shard % self.slice.1 == self.slice.0
+    }
+
     fn open_shard(&mut self) -> Result<()> {
         // A shard in place was finished by an earlier run: its rows are counted, not built.
-        self.writer = match self.shards.finished(self.shard) {
-            true => None,
-            false => Some(self.shards.create(self.shard)?),
+        self.writer = match self.owned() && !self.shards.finished(self.shard) {
+            false => None,
+            true => Some(self.shards.create(self.shard)?),
         };
         Ok(())
     }
@@ -89,11 +102,13 @@ impl ParquetShards {
 
     fn close_shard(&mut self) -> Result<()> {
         self.flush_rows()?;
-        let info = match self.writer.take() {
-            Some(w) => w.finish()?,
-            None => self.shards.info(self.shard, self.rows_in_shard)?,
-        };
-        self.done.push(info);
+        match self.writer.take() {
+            Some(w) => self.done.push(w.finish()?),
+            None if self.owned() => self
+                .done
+                .push(self.shards.info(self.shard, self.rows_in_shard)?),
+            None => {}
+        }
         self.shard += 1;
         self.rows_in_shard = 0;
         Ok(())

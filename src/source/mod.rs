@@ -158,6 +158,18 @@ impl FileSource {
         })
     }
 
+    /// The same source reading only the files whose index `keep` accepts (a slice's share).
+    pub fn subset(&self, keep: impl Fn(usize) -> bool) -> FileSource {
+        FileSource {
+            spec: self.spec.clone(),
+            files: (self.files.iter().enumerate())
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, f)| f.clone())
+                .collect(),
+            scratch: self.scratch.clone(),
+        }
+    }
+
     /// Where cleaned copies go from now on (the run's own work directory, once it is locked).
     pub fn set_scratch(&mut self, scratch: &Path) {
         self.scratch = scratch.to_path_buf();

@@ -342,3 +342,132 @@ fn best_fit_keeps_documents_whole_where_concat_splits_them() {
     );
     assert!(best.3 > 0.0 && best.3 < 0.15, "pad fraction {figures:?}");
 }
+
+/// Slices of one build, run at once as a cluster would, then merged.
+fn sharded(args: &[&str], out: &Path, n: u32, env: &[(&str, String)]) {
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            let mut c = sluice();
+            c.args(["mix", "build", "--quiet"])
+                .args(args)
+                .arg("--out")
+                .arg(out);
+            if env.is_empty() {
+                c.args(["--shard", &i.to_string(), "--of", &n.to_string()]);
+            }
+            for (k, v) in env {
+                c.env(k, v.replace("{i}", &i.to_string()));
+            }
+            c.stdout(std::process::Stdio::null());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    ok(sluice()
+        .args(["mix", "merge", "--of", &n.to_string()])
+        .arg(out));
+}
+
+#[test]
+fn sliced_builds_merge_to_the_single_build_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = samples();
+    let (target, pre, tok) = (
+        s.join("target/rust").display().to_string(),
+        s.join("pretrain").display().to_string(),
+        s.join("tokenizer.json").display().to_string(),
+    );
+    let two: Vec<&str> = vec![
+        "--target",
+        &target,
+        "--pretrain",
+        &pre,
+        "--inject",
+        "0.05",
+        "--seq-len",
+        "64",
+        "--shard-rows",
+        "700",
+        "--format",
+        "parquet,megatron",
+    ];
+    let (code, coll) = (
+        format!("code={}", s.join("target/rust/iter").display()),
+        format!("coll={}", s.join("target/rust/collections").display()),
+    );
+    let prose = format!("prose={pre}");
+    let weighted: Vec<&str> = vec![
+        "--source",
+        &code,
+        "--source",
+        &coll,
+        "--source",
+        &prose,
+        "--weights",
+        "code=0.4,coll=0.4,prose=0.2",
+        "--tokenizer",
+        &tok,
+        "--seq-len",
+        "512",
+        "--packing",
+        "best-fit",
+        "--shard-rows",
+        "60",
+    ];
+    for (form, args) in [("two", &two), ("weighted", &weighted)] {
+        let single = tmp.path().join(format!("{form}-single"));
+        ok(sluice()
+            .args(["mix", "build", "--quiet"])
+            .args(args.iter())
+            .arg("--out")
+            .arg(&single));
+        let want = tree_digest(&single);
+        assert!(want.len() > 8, "{form}: {want:?}");
+        for n in [1, 2, 3] {
+            let out = tmp.path().join(format!("{form}-{n}"));
+            sharded(args, &out, n, &[]);
+            assert_eq!(tree_digest(&out), want, "{form}, {n} slices");
+        }
+    }
+    // Slurm array variables name the slice as --shard/--of do.
+    let out = tmp.path().join("slurm");
+    let env = [
+        ("SLURM_ARRAY_TASK_ID", "{i}".to_string()),
+        ("SLURM_ARRAY_TASK_COUNT", "2".to_string()),
+    ];
+    sharded(&two, &out, 2, &env);
+    assert_eq!(
+        tree_digest(&out),
+        tree_digest(&tmp.path().join("two-single"))
+    );
+}
+
+#[test]
+fn slices_wait_for_their_own_configuration_and_a_merge_for_every_slice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let slice = |i: &str, seed: &str| {
+        let mut c = small_build(&out);
+        c.args([
+            "--inject", "0.05", "--shard", i, "--of", "2", "--wait", "1", "--seed", seed,
+        ]);
+        c
+    };
+    // Slice 0 alone tokenizes its share, waits for slice 1's, then gives up with the reason.
+    let err = fails(&mut slice("0", "0"), 3);
+    assert!(
+        err.contains("the phase 1 of slices 1 did not appear"),
+        "{err}"
+    );
+    // Slice 1 of another seed finds slice 0's phase 1, of another configuration: not its own.
+    let err = fails(&mut slice("1", "9"), 3);
+    assert!(
+        err.contains("the phase 1 of slices 0 did not appear"),
+        "{err}"
+    );
+    let err = fails(sluice().args(["mix", "merge", "--of", "2"]).arg(&out), 3);
+    assert!(err.contains("slices 0, 1 of 2 have not finished"), "{err}");
+}

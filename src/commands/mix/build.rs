@@ -2,13 +2,15 @@
 
 use std::time::Instant;
 
-use crate::cli::mix::MixBuildArgs;
+use crate::cli::mix::{MixBuildArgs, MixMergeArgs};
 use crate::commands::{samples_dir, thousands};
 use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
 use crate::dataset::mix::MixManifest;
 use crate::error::{Error, Result};
 use crate::mix::build::MixBuild;
+use crate::mix::slices::{self, Slice};
+use crate::pipeline::run::slice_from_env;
 
 pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
     let start = Instant::now();
@@ -29,13 +31,26 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
         ));
     }
     let cfg = o.config(0)?;
+    let slice = slice_from_env(args.shard, args.of)?.map(|(index, of)| Slice {
+        index,
+        of,
+        wait: std::time::Duration::from_secs(args.wait),
+    });
+    let out = match slice {
+        Some(s) => slices::slice_dir(&args.out, s.index, s.of),
+        None => args.out.clone(),
+    };
     let exec = Exec::new(
-        args.out.clone(),
+        out,
         args.overwrite,
         args.threads,
         Progress::auto(quiet || args.json),
     );
-    let outcome = run_job(&mut MixBuild::new(cfg, args.shuffle_mem_mb << 20), &exec)?;
+    let mut job = MixBuild::new(cfg, args.shuffle_mem_mb << 20);
+    if let Some(s) = slice {
+        job = job.sliced(s);
+    }
+    let outcome = run_job(&mut job, &exec)?;
     if args.json {
         println!(
             "{}",
@@ -57,6 +72,30 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
                 &exec.out.display().to_string(),
                 start.elapsed().as_secs_f64(),
                 note
+            )
+        );
+    }
+    Ok(())
+}
+
+/// `sluice mix merge`.
+pub fn merge(args: MixMergeArgs) -> Result<()> {
+    let start = Instant::now();
+    let m = slices::merge(&args.out, args.of)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&m).map_err(|e| Error::internal(e.to_string()))?
+        );
+    } else {
+        let note = format!(" (merged {} slices)", args.of);
+        print!(
+            "{}",
+            summary(
+                &m,
+                &args.out.display().to_string(),
+                start.elapsed().as_secs_f64(),
+                &note
             )
         );
     }
