@@ -7,7 +7,7 @@ use crate::mix::options::MixOptions;
 #[derive(Debug, Subcommand)]
 pub enum MixCommand {
     /// Tokenize, pack, shuffle and interleave target and pretraining text into training shards.
-    Build(MixBuildArgs),
+    Build(Box<MixBuildArgs>),
     /// After a build sharded with --shard/--of: check every slice finished and put the combined
     /// output (the single build's bytes) in place.
     Merge(MixMergeArgs),

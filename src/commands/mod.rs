@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Mix(crate::cli::mix::MixCommand::Build(args)) => mix::build::run(args, cli.quiet),
+        Command::Mix(crate::cli::mix::MixCommand::Build(args)) => mix::build::run(*args, cli.quiet),
         Command::Mix(crate::cli::mix::MixCommand::Merge(args)) => mix::build::merge(args),
         Command::Plan(cmd) => plan::run(cmd),
         Command::Tokenize(args) => tokenize::run(args, cli.quiet),

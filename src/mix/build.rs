@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pack::{BestFit, LongDocs, Pack, Packer, Packing};
 use super::schedule::{Blend, InjectOrder, Interleave, Schedule};
-use super::slices::{self, Slice};
+use super::slices::{self, Slice, SpillDirs};
 use super::spill::{SequenceStream, SpillInfo, SpillReader, SpillWriter};
 use crate::core::fingerprint::sha256_file;
 use crate::core::fraction::Fraction;
@@ -119,7 +119,7 @@ pub struct Phase1 {
 /// document per source (one directory unless the build is sliced).
 struct Tokenized {
     phase1: Phase1,
-    dirs: Vec<(PathBuf, BTreeMap<String, u64>)>,
+    dirs: SpillDirs,
 }
 
 /// `mix build` as a [`Job`]: the sources and tokenizer are opened when its identity is taken.

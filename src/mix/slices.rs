@@ -105,13 +105,11 @@ pub fn await_phase1(slice_out: &Path, s: Slice, fingerprint: &str) -> Result<Vec
     }
 }
 
-/// The slices' phase 1 as one, and for each slice its spill directory with the number of its
-/// first document per source.
-pub fn combine(
-    slice_out: &Path,
-    s: Slice,
-    parts: &[Phase1],
-) -> Result<(Phase1, Vec<(PathBuf, BTreeMap<String, u64>)>)> {
+/// Each slice's spill directory with the number of its first document per source.
+pub type SpillDirs = Vec<(PathBuf, BTreeMap<String, u64>)>;
+
+/// The slices' phase 1 as one, and their spill directories.
+pub fn combine(slice_out: &Path, s: Slice, parts: &[Phase1]) -> Result<(Phase1, SpillDirs)> {
     let slices = slice_out.parent().unwrap_or(slice_out);
     let mut all = Phase1 {
         fingerprint: parts
