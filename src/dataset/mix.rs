@@ -80,6 +80,17 @@ pub struct SourceCounts {
     /// Unique train tokens (one epoch), end-of-document tokens included.
     pub train_tokens: u64,
     pub val_tokens: u64,
+    /// For a source read as needed: what it holds in all (`files`, `bytes` are what was read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<ReadReport>,
+}
+
+/// How much of a source read as needed the schedule asked for, and what the source holds.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ReadReport {
+    pub needed_tokens: u64,
+    pub files_total: u64,
+    pub bytes_total: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

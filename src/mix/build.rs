@@ -24,7 +24,9 @@ use crate::core::job::{Ctx, Identity, Job};
 use crate::core::manifest::{InputFingerprint, ShardInfo, read_json, write_json};
 use crate::core::progress::Progress;
 use crate::core::rng::{content_key, draw, unit};
-use crate::dataset::mix::{MixBody, ScheduleReport, SourceCounts, SourceShare, SplitReport};
+use crate::dataset::mix::{
+    MixBody, ReadReport, ScheduleReport, SourceCounts, SourceShare, SplitReport,
+};
 use crate::error::{Error, IoContext, Result};
 use crate::sink::SequenceSink;
 use crate::sink::megatron::MegatronFiles;
@@ -72,6 +74,9 @@ pub struct MixSource {
     /// Fraction of the training tokens as typed (the weighted form).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
+    /// Read only as many of its files as the schedule needs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub read_as_needed: bool,
 }
 
 impl MixSource {
@@ -172,6 +177,11 @@ impl Job for MixBuild {
     }
 
     fn validate(&self) -> Result<()> {
+        if self.slice.is_some() && self.cfg.sources.iter().any(|s| s.read_as_needed) {
+            return Err(Error::config(
+                "--read-as-needed does not work with --shard/--of yet: a slice cannot know what the others read",
+            ));
+        }
         validate(&self.cfg).map(|_| ())
     }
 
@@ -260,9 +270,32 @@ fn validate(cfg: &MixConfig) -> Result<Weights> {
             s.name()
         ));
     }
+    validate_read_as_needed(cfg)?;
     match &cfg.inject {
         Some(p) => validate_inject(cfg, p).map(Weights::Inject),
         None => validate_weights(cfg).map(Weights::Blend),
+    }
+}
+
+fn validate_read_as_needed(cfg: &MixConfig) -> Result<()> {
+    let lazy: Vec<&MixSource> = cfg.sources.iter().filter(|s| s.read_as_needed).collect();
+    let Some(first) = lazy.first() else {
+        return Ok(());
+    };
+    let why = if lazy.len() == cfg.sources.len() {
+        Some("every source would be; at least one must be read whole to fix the length")
+    } else if cfg.inject.is_some() && cfg.sources[0].read_as_needed {
+        Some("the target is always used whole")
+    } else if lazy.iter().any(|s| s.epochs != 1) {
+        Some("a source read more than once is read whole")
+    } else if cfg.packing != Packing::Concat {
+        Some("only with --packing concat, where tokens fix the number of sequences")
+    } else {
+        None
+    };
+    match why {
+        Some(w) => bail!(config("--read-as-needed {}: {w}", first.name())),
+        None => Ok(()),
     }
 }
 
@@ -652,7 +685,8 @@ fn write_val(s: &Streams, split: &str, spill_name: &str, source: &str) -> Result
 }
 
 /// Tokenize every source into spills.
-/// `owners`: `(this slice, the slice of each file per source)` when the build is sliced.
+/// `owners`: `(this slice, the slice of each file per source)` when the build is sliced. Sources
+/// read as needed come last: how much of them the schedule needs is known once the others are in.
 fn phase1(
     cfg: &MixConfig,
     shuffle_mem: u64,
@@ -661,80 +695,169 @@ fn phase1(
     spill_dir: &Path,
     owners: Option<&(u32, Vec<Vec<u32>>)>,
 ) -> Result<Phase1> {
-    let pool = ctx.pool()?;
-    // Each source, whole (its size fixes the bucket count) and as far as this slice reads it.
-    let sources: Vec<(&FileSource, FileSource, &str, u32)> = o
+    // Each source as far as this slice reads it.
+    let mine: Vec<FileSource> = o
         .sources
         .iter()
-        .zip(&cfg.sources)
         .enumerate()
-        .map(|(k, (f, s))| {
-            let mine = match owners {
-                Some((i, own)) => f.subset(|j| own[k][j] == *i),
-                None => f.subset(|_| true),
-            };
-            (f, mine, s.name(), s.epochs)
+        .map(|(k, f)| match owners {
+            Some((i, own)) => f.subset(|j| own[k][j] == *i),
+            None => f.subset(|_| true),
         })
         .collect();
-    let total_bytes: u64 = sources
-        .iter()
-        .flat_map(|s| s.1.files())
-        .map(|f| f.bytes)
-        .sum();
-    let bar = ctx.exec.progress.bar(total_bytes, "tokenize", "bytes");
+    let total_bytes: u64 = mine.iter().flat_map(|s| s.files()).map(|f| f.bytes).sum();
+    let mut run = Tokenizing {
+        cfg,
+        o,
+        pool: ctx.pool()?,
+        bar: ctx.exec.progress.bar(total_bytes, "tokenize", "bytes"),
+    };
     let mut p1 = Phase1 {
         fingerprint: ctx.fingerprint.to_string(),
         ..Default::default()
     };
-    for (whole, src, role, epochs) in &sources {
-        let (src, role, epochs) = (src, *role, *epochs);
-        let mut spills = SourceSpills::create(cfg, shuffle_mem, whole, role, epochs, spill_dir)?;
-        let mut counts = SourceCounts {
-            files: src.files().len() as u64,
-            bytes: src.files().iter().map(|f| f.bytes).sum(),
-            ..Default::default()
+    let (lazy, eager): (Vec<usize>, Vec<usize>) =
+        (0..cfg.sources.len()).partition(|&k| cfg.sources[k].read_as_needed);
+    for k in eager.into_iter().chain(lazy) {
+        let s = &cfg.sources[k];
+        let need = match s.read_as_needed {
+            true => Some(needed_tokens(cfg, &o.weights, &p1, k)?),
+            false => None,
         };
-        let mut seq_no = 0u64;
-        let handle = |batch: DocBatch| -> Result<()> {
-            let encoded: Vec<(u64, Vec<u32>)> = pool.install(|| {
-                batch
-                    .docs
-                    .par_iter()
-                    .map(|d| {
-                        let mut ids = Vec::with_capacity(d.len() / 3 + 1);
-                        if !d.is_empty() {
-                            o.encoder.encode(d, &mut ids)?;
-                            ids.extend(o.tok_info.eos_id);
-                        }
-                        Ok((content_key(d.as_bytes()), ids))
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })?;
-            for (key, ids) in encoded {
-                if ids.is_empty() {
-                    *counts.skipped.entry("empty".into()).or_default() += 1;
-                    continue;
-                }
-                spills.write(cfg, key, seq_no, &ids, &mut counts)?;
-                seq_no += 1;
-            }
-            bar.inc(batch.input_bytes);
-            bar.set_message(format!("{role}: {seq_no} docs"));
-            Ok(())
-        };
-        let stats = scan_pipelined(src, handle)?;
-        counts.records = stats.records;
-        for (k, v) in stats.skipped {
-            *counts.skipped.entry(k).or_default() += v;
-        }
+        let mut spills = SourceSpills::create(cfg, shuffle_mem, &o.sources[k], s, spill_dir)?;
+        let counts = run.source(&mine[k], s, &mut spills, need)?;
         p1.spills
-            .insert(format!("{role}-train"), spills.train.finish()?);
+            .insert(format!("{}-train", s.name()), spills.train.finish()?);
         p1.spills
-            .insert(format!("{role}-val"), spills.val.finish()?);
-        p1.sources.insert(role.to_string(), counts);
+            .insert(format!("{}-val", s.name()), spills.val.finish()?);
+        p1.sources.insert(s.name().to_string(), counts);
     }
-    bar.finish_and_clear();
+    run.bar.finish_and_clear();
     Ok(p1)
+}
+
+/// Train tokens of source `k` (read as needed) that the schedule will place, from the sources
+/// already tokenized: the two-source form places every target sequence; the weighted form runs
+/// its blend, with `k` and any other such source taken as unlimited, until a source runs out.
+fn needed_tokens(cfg: &MixConfig, weights: &Weights, p1: &Phase1, k: usize) -> Result<u64> {
+    let seq_len = cfg.seq_len as u64;
+    let supply = |i: usize| {
+        let s = &cfg.sources[i];
+        let tokens = p1
+            .spills
+            .get(&format!("{}-train", s.name()))
+            .map_or(0, |x| x.tokens);
+        (!s.read_as_needed).then_some(tokens / seq_len)
+    };
+    let sequences = match weights {
+        Weights::Inject(p) => Schedule::new(*p, supply(0).unwrap_or(0)).pretrain,
+        Weights::Blend(w) => {
+            let mut order = Blend::new(w)?;
+            let mut counts = vec![0u64; w.len()];
+            loop {
+                let i = order.next_source();
+                if supply(i).is_some_and(|n| counts[i] == n) {
+                    break counts[k];
+                }
+                counts[i] += 1;
+            }
+        }
+    };
+    Ok(sequences * seq_len)
+}
+
+/// What tokenizing a source needs.
+struct Tokenizing<'a> {
+    cfg: &'a MixConfig,
+    o: &'a Opened,
+    pool: rayon::ThreadPool,
+    bar: indicatif::ProgressBar,
+}
+
+impl Tokenizing<'_> {
+    /// Tokenize `src` into `spills`. With `need`, read its files in an order keyed on their paths
+    /// (no read needed to fix it) and stop after the file that brings its train tokens to `need`.
+    fn source(
+        &mut self,
+        src: &FileSource,
+        s: &MixSource,
+        spills: &mut SourceSpills,
+        need: Option<u64>,
+    ) -> Result<SourceCounts> {
+        let mut counts = SourceCounts::default();
+        let mut seq_no = 0u64;
+        let parts: Vec<FileSource> = match need {
+            None => vec![src.subset(|_| true)],
+            Some(_) => {
+                let purpose = format!("read/{}", s.name());
+                let mut order: Vec<(u64, usize)> = (src.files().iter().enumerate())
+                    .map(|(j, f)| {
+                        let key = content_key(f.path.to_string_lossy().as_bytes());
+                        (draw(self.cfg.seed, key, &purpose), j)
+                    })
+                    .collect();
+                order.sort_unstable();
+                order.iter().map(|&(_, j)| src.subset(|i| i == j)).collect()
+            }
+        };
+        for part in &parts {
+            if need.is_some_and(|n| counts.train_tokens >= n) {
+                break;
+            }
+            let stats =
+                scan_pipelined(part, |b| self.batch(b, s, spills, &mut counts, &mut seq_no))?;
+            counts.files += part.files().len() as u64;
+            counts.bytes += part.files().iter().map(|f| f.bytes).sum::<u64>();
+            counts.records += stats.records;
+            for (k, v) in stats.skipped {
+                *counts.skipped.entry(k).or_default() += v;
+            }
+        }
+        if let Some(n) = need {
+            counts.read = Some(ReadReport {
+                needed_tokens: n,
+                files_total: src.files().len() as u64,
+                bytes_total: src.files().iter().map(|f| f.bytes).sum(),
+            });
+        }
+        Ok(counts)
+    }
+
+    fn batch(
+        &self,
+        batch: DocBatch,
+        s: &MixSource,
+        spills: &mut SourceSpills,
+        counts: &mut SourceCounts,
+        seq_no: &mut u64,
+    ) -> Result<()> {
+        let o = self.o;
+        let encoded: Vec<(u64, Vec<u32>)> = self.pool.install(|| {
+            batch
+                .docs
+                .par_iter()
+                .map(|d| {
+                    let mut ids = Vec::with_capacity(d.len() / 3 + 1);
+                    if !d.is_empty() {
+                        o.encoder.encode(d, &mut ids)?;
+                        ids.extend(o.tok_info.eos_id);
+                    }
+                    Ok((content_key(d.as_bytes()), ids))
+                })
+                .collect::<Result<Vec<_>>>()
+        })?;
+        for (key, ids) in encoded {
+            if ids.is_empty() {
+                *counts.skipped.entry("empty".into()).or_default() += 1;
+                continue;
+            }
+            spills.write(self.cfg, key, *seq_no, &ids, counts)?;
+            *seq_no += 1;
+        }
+        self.bar.inc(batch.input_bytes);
+        self.bar.set_message(format!("{}: {seq_no} docs", s.name()));
+        Ok(())
+    }
 }
 
 /// One source's shuffle buckets: its train documents once per epoch, its validation documents.
@@ -750,10 +873,10 @@ impl SourceSpills {
         cfg: &MixConfig,
         shuffle_mem: u64,
         src: &FileSource,
-        role: &str,
-        epochs: u32,
+        s: &MixSource,
         spill_dir: &Path,
     ) -> Result<Self> {
+        let (role, epochs) = (s.name(), s.epochs);
         let est: u64 = src
             .files()
             .iter()

@@ -120,6 +120,12 @@ pub struct MixOptions {
     #[arg(long, value_enum, default_value_t = concat())]
     #[serde(default = "concat")]
     pub packing: Packing,
+    /// Sources to read only as far as the schedule needs (comma-separated names; `pretrain` in the
+    /// two-source form): their files in an order keyed on their paths, stopping after the file
+    /// that covers the need. For a small fraction of a huge corpus.
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    #[serde(default)]
+    pub read_as_needed: Vec<String>,
     /// With best-fit packing, what happens to a document longer than a sequence: `split` it into
     /// full sequences plus a packed remainder, or `truncate` it to one sequence.
     #[arg(long, value_enum, default_value_t = split())]
@@ -210,8 +216,9 @@ impl MixOptions {
                     spec: spec(name, &w.paths, &w.text_column, &w.filter),
                     epochs: w.epochs,
                     weight: Some(w.weight.to_string()),
+                    read_as_needed: self.read_as_needed.contains(name),
                 })
-                .collect()
+                .collect::<Vec<_>>()
         } else {
             if self.target.is_empty() {
                 return Err(Error::config(
@@ -234,9 +241,17 @@ impl MixOptions {
                     spec: spec(name, paths, &None, filter),
                     epochs,
                     weight: None,
+                    read_as_needed: self.read_as_needed.iter().any(|n| n == name),
                 })
-                .collect()
+                .collect::<Vec<_>>()
         };
+        if let Some(n) =
+            (self.read_as_needed.iter()).find(|n| !sources.iter().any(|s| &s.spec.name == *n))
+        {
+            bail!(config(
+                "--read-as-needed names `{n}`, which is not a source of this mixture"
+            ));
+        }
         Ok(MixConfig {
             sources,
             inject: self.inject.clone(),

@@ -471,3 +471,80 @@ fn slices_wait_for_their_own_configuration_and_a_merge_for_every_slice() {
     let err = fails(sluice().args(["mix", "merge", "--of", "2"]).arg(&out), 3);
     assert!(err.contains("slices 0, 1 of 2 have not finished"), "{err}");
 }
+
+#[test]
+fn a_source_read_as_needed_is_read_only_as_far_as_the_schedule_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A pretraining corpus of 40 files, each the shipped addresses marked with its number.
+    let big = tmp.path().join("big");
+    std::fs::create_dir_all(&big).unwrap();
+    let text = std::fs::read_to_string(samples().join("pretrain/sotu_1790_1849.jsonl")).unwrap();
+    for f in 0..40 {
+        let mut body = String::new();
+        for line in text.lines().take(20) {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["text"] = format!("[part {f}] {}", v["text"].as_str().unwrap()).into();
+            body += &(v.to_string() + "\n");
+        }
+        std::fs::write(big.join(format!("part-{f:02}.jsonl")), body).unwrap();
+    }
+    let build = |out: &Path, threads: &str| {
+        let mut c = mix_build(&samples().join("target/rust/iter"), Some(&big), out);
+        c.args([
+            "--inject",
+            "0.05",
+            "--seq-len",
+            "256",
+            "--read-as-needed",
+            "pretrain",
+        ])
+        .args(["--threads", threads]);
+        c
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&mut build(&a, "1"));
+    ok(&mut build(&b, "2"));
+    assert_eq!(tree_digest(&a), tree_digest(&b));
+    let m = manifest(&a);
+    let pre = &m["sources"]["pretrain"];
+    let need = pre["read"]["needed_tokens"].as_u64().unwrap();
+    let placed = m["schedule"]["sources"]["pretrain"]["sequences"]
+        .as_u64()
+        .unwrap()
+        * 256;
+    assert_eq!(need, placed, "the need is what the schedule places");
+    assert!(pre["train_tokens"].as_u64().unwrap() >= need);
+    let (read, total) = (
+        pre["files"].as_u64().unwrap(),
+        pre["read"]["files_total"].as_u64().unwrap(),
+    );
+    assert_eq!(total, 40);
+    assert!((1..=4).contains(&read), "read {read} of 40 files");
+    // Every prefix still holds the exact fraction.
+    let rows = read_split(&a.join("train"));
+    let mut n_pre = 0;
+    for (i, r) in rows.iter().enumerate() {
+        n_pre += (r.source == "pretrain") as usize;
+        assert!((n_pre as f64 - 0.05 * (i + 1) as f64).abs() <= 0.5 + 1e-9);
+    }
+    let err = fails(
+        mix_build(
+            &samples().join("target/rust/iter"),
+            Some(&big),
+            &tmp.path().join("c"),
+        )
+        .args(["--inject", "0.05", "--read-as-needed", "target"]),
+        2,
+    );
+    assert!(err.contains("the target is always used whole"), "{err}");
+    let err = fails(
+        mix_build(
+            &samples().join("target/rust/iter"),
+            Some(&big),
+            &tmp.path().join("c"),
+        )
+        .args(["--inject", "0.05", "--read-as-needed", "web"]),
+        2,
+    );
+    assert!(err.contains("`web`, which is not a source"), "{err}");
+}

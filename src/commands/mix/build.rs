@@ -181,6 +181,17 @@ pub fn summary(m: &MixManifest, out: &str, secs: f64, note: &str) -> String {
                 String::new()
             }
         );
+        if let Some(r) = &c.read {
+            o += &format!(
+                "  {:<10} read as needed: {} of {} files, {:.1} of {:.1} MB, for {} train tokens\n",
+                "",
+                c.files,
+                r.files_total,
+                c.bytes as f64 / 1e6,
+                r.bytes_total as f64 / 1e6,
+                thousands(r.needed_tokens)
+            );
+        }
     }
     o += &format!("  manifest   {out}/manifest.json\n");
     o
