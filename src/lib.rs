@@ -5,9 +5,10 @@
 //! - [`tokenizer`]: one `Encoder` trait over HuggingFace `tokenizers` and sluice's exact fast BPE
 //!   engine ([`tokenizer::fast`]) for the tokenizer.json shapes in use; `sluice tokenize` and
 //!   `mix build` encode through it.
-//! - [`mix`] builds finetuning mixtures: [`mix::spill`] (external shuffle by keyed
-//!   random order), [`mix::pack`], [`mix::schedule`] (exact injection), [`mix::build`] (the two
-//!   phases, resume).
+//! - [`mix`] builds finetuning mixtures: [`mix::options`] (the two-source and weighted forms),
+//!   [`mix::spill`] (external shuffle by keyed random order), [`mix::pack`] (concat, best-fit),
+//!   [`mix::schedule`] (exact injection, the N-source blend), [`mix::build`] (the two phases,
+//!   resume, read-as-needed), [`mix::slices`] (a build sharded across machines, `mix merge`).
 //! - [`views`] makes K augmented views per image: [`views::source`], [`views::decode`],
 //!   [`views::recipe`], [`views::sample`] (keyed draws), [`views::render`] and [`views::ops`]
 //!   (pure functions of pixels and params), [`views::generate`], [`views::replay`],
