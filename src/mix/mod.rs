@@ -4,6 +4,7 @@
 pub mod build;
 pub mod options;
 pub mod pack;
+pub mod phase1;
 pub mod schedule;
 pub mod slices;
 pub mod spill;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::build::Phase1;
+use super::phase1::Phase1;
 use crate::core::fingerprint::sha256_file;
 use crate::core::lock::DirLock;
 use crate::core::manifest::{ShardInfo, read_json, write_json};
