@@ -26,6 +26,11 @@ pub struct MixOptions {
     #[arg(skip)]
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// Pipeline files only: in a sharded run, every slice builds its slice of this step (all
+    /// slices must run at once) and slice 0 merges them before later steps read it.
+    #[arg(skip)]
+    #[serde(default)]
+    pub shard: bool,
     /// Target-domain data: Parquet/JSONL/CSV files, text files, or directories of them
     /// [CLI default, with no --pretrain either: the shipped samples/target].
     #[arg(long, num_args = 1.., value_name = "PATH")]

@@ -247,8 +247,19 @@ pub fn merge(out: &Path, of: u32) -> Result<MixManifest> {
     }
     remove_unlisted(out, &merged)?;
     write_json(&out.join("manifest.json"), &merged)?;
+    // A slice process may still be clearing its work directory: retry, then leave what is left
+    // (the merged output is complete either way).
     let slices = out.join("slices");
-    std::fs::remove_dir_all(&slices).at("remove", &slices)?;
+    for attempt in 0..10 {
+        match std::fs::remove_dir_all(&slices) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+            Err(e) if attempt == 9 => {
+                eprintln!("warning: could not remove {}: {e}", slices.display())
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
     Ok(merged)
 }
 

@@ -64,6 +64,13 @@ pub fn run(file: &Path, opts: &RunOptions) -> Result<RunManifest> {
         let step = &loaded.pipeline.steps[&name];
         let report = match (opts.slice, step.shardable()) {
             (Some((i, _)), false) if i != 0 => wait_for(&loaded, &name, step, opts.wait)?,
+            (Some((i, n)), true) if step.merged_in_run() => {
+                run_step(&loaded, &name, step, opts)?;
+                match i {
+                    0 => merge_when_done(&loaded, &name, step, n, opts.wait)?,
+                    _ => wait_for(&loaded, &name, step, opts.wait)?,
+                }
+            }
             _ => run_step(&loaded, &name, step, opts)?,
         };
         steps.push(report);
@@ -144,6 +151,8 @@ impl Loaded {
         StepEnv {
             seed: self.pipeline.seed,
             slice: slice.unwrap_or((0, 1)),
+            sharded: slice.is_some(),
+            wait: Duration::from_secs(86_400),
             resolve,
         }
     }
@@ -172,9 +181,9 @@ fn run_step(loaded: &Loaded, name: &str, step: &Step, opts: &RunOptions) -> Resu
     // Each step owns its directory: a changed configuration replaces what it left.
     let exec = Exec::new(dir, true, Some(opts.threads), opts.progress);
     let resolve = |p: &str| loaded.resolve(p);
-    let ran = step
-        .run(&loaded.env(&resolve, opts.slice), &exec)
-        .map_err(at)?;
+    let mut env = loaded.env(&resolve, opts.slice);
+    env.wait = opts.wait;
+    let ran = step.run(&env, &exec).map_err(at)?;
     Ok(StepReport {
         name: name.into(),
         kind: step.kind().into(),
@@ -225,6 +234,46 @@ fn wait_for(loaded: &Loaded, name: &str, step: &Step, wait: Duration) -> Result<
     })
 }
 
+/// Slice 0 of a step merged in the run: once every slice's manifest is there, merge them into the
+/// step's directory (the single build's bytes), for later steps and the other slices to read.
+fn merge_when_done(
+    loaded: &Loaded,
+    name: &str,
+    step: &Step,
+    of: u32,
+    wait: Duration,
+) -> Result<StepReport> {
+    let (dir, rel) = step_out(loaded, name, step, None);
+    let start = Instant::now();
+    let done = |j: u32| {
+        crate::mix::slices::slice_dir(&dir, j, of)
+            .join("manifest.json")
+            .exists()
+    };
+    while !(0..of).all(done) {
+        if start.elapsed() > wait {
+            let missing: Vec<String> = (0..of)
+                .filter(|&j| !done(j))
+                .map(|j| j.to_string())
+                .collect();
+            bail!(input(
+                "step `{name}`: slices {} of {of} did not finish within {} s",
+                missing.join(", "),
+                wait.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let m = crate::mix::slices::merge(&dir, of)?;
+    Ok(StepReport {
+        name: name.into(),
+        kind: step.kind().into(),
+        out: rel,
+        fingerprint: m.header.fingerprint.clone(),
+        up_to_date: false,
+    })
+}
+
 /// One slice of a shardable step, as merged.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SliceInfo {
@@ -258,7 +307,7 @@ pub fn merge(file: &Path, of: u32, out: Option<&Path>) -> Result<RunManifest> {
     let mut steps = Vec::new();
     for name in order(&loaded.pipeline) {
         let step = &loaded.pipeline.steps[&name];
-        let report = match step.shardable() {
+        let report = match step.shardable() && !step.merged_in_run() {
             false => finished(&loaded, &name, step)?,
             true => merge_step(&loaded, &name, step, of)?,
         };

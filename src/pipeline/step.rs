@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::logits::cache::{CacheOptions, LogitsJob};
 use crate::mix::build::MixBuild;
 use crate::mix::options::MixOptions;
+use crate::mix::slices::Slice;
 use crate::pipeline::spec::{SqlStep, Step};
 use crate::pipeline::sql::SqlJob;
 use crate::train::lm::{TrainJob, TrainOptions};
@@ -24,6 +25,10 @@ pub struct StepEnv<'a> {
     pub seed: u64,
     /// `(i, N)`; `(0, 1)` for a whole run.
     pub slice: (u32, u32),
+    /// Run as a slice of a sharded run (`--shard/--of`, even `--of 1`).
+    pub sharded: bool,
+    /// How long a slice waits for the others (a sharded mix step's tokenization).
+    pub wait: std::time::Duration,
     /// `step:NAME[/rest]` or a path relative to the file's folder -> where it is.
     pub resolve: &'a dyn Fn(&str) -> PathBuf,
 }
@@ -82,9 +87,21 @@ impl StepKind for MixOptions {
     fn primary(&self) -> &'static str {
         ""
     }
+    /// With `shard = true`: each slice of a sharded run builds its slice, slice 0 merges them.
+    fn shardable(&self) -> bool {
+        self.shard
+    }
     fn job(&self, env: &StepEnv) -> Result<MixBuild> {
         let o = resolved(self, env);
-        Ok(MixBuild::new(o.config(env.seed)?, 1 << 30))
+        let job = MixBuild::new(o.config(env.seed)?, 1 << 30);
+        Ok(match env.sharded && self.shard {
+            true => job.sliced(Slice {
+                index: env.slice.0,
+                of: env.slice.1,
+                wait: env.wait,
+            }),
+            false => job,
+        })
     }
 }
 
@@ -235,6 +252,12 @@ impl Step {
 
     pub fn shardable(&self) -> bool {
         each!(self, s => s.shardable())
+    }
+
+    /// A shardable step whose slices slice 0 merges during the run, so that later steps can read
+    /// its output (a sharded mix step); other shardable steps are merged by `pipeline merge`.
+    pub fn merged_in_run(&self) -> bool {
+        matches!(self, Step::Mix(m) if m.shard)
     }
 
     /// The checks the step's command makes on its options, before anything is read.

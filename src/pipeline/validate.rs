@@ -447,6 +447,8 @@ fn semantic(
         let env = StepEnv {
             seed: p.seed,
             slice: (0, 1),
+            sharded: false,
+            wait: std::time::Duration::ZERO,
             resolve: &resolve,
         };
         if let Err(e) = step.check(&env) {

@@ -479,3 +479,62 @@ fn failed_runs_are_retried_with_backoff() {
     );
     drop(file);
 }
+
+#[test]
+fn a_sharded_mix_step_is_merged_by_slice_0_before_later_steps_read_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.toml");
+    let s = samples();
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"sharded-mix\"\nout = \"out\"\nroots = [\".\", \"{root}\"]\n\n\
+             [steps.mix]\nkind = \"mix\"\nshard = true\n\
+             target = [\"{root}/target/rust\"]\npretrain = [\"{root}/pretrain\"]\n\
+             inject = \"0.05\"\ntokenizer = \"{root}/tokenizer.json\"\nseq_len = 64\nshard_rows = 500\n\n\
+             [steps.teacher]\nkind = \"train\"\ndata = \"step:mix\"\narch = \"tiny\"\nsteps = 2\n\
+             batch_size = 2\nwarmup = 1\neval_every = 2\neval_sequences = 2\n",
+            root = s.display()
+        ),
+    )
+    .unwrap();
+    // Slice 1 alone builds its own slice of the step, then waits for slice 0's tokenization.
+    let err = fails(
+        run(&file, &tmp.path().join("alone")).args(["--shard", "1", "--of", "2", "--wait", "1"]),
+        3,
+    );
+    assert!(
+        err.contains("the phase 1 of slices 0 did not appear"),
+        "{err}"
+    );
+    let whole = tmp.path().join("whole");
+    ok(&mut run(&file, &whole));
+    let out = tmp.path().join("sliced");
+    let children: Vec<_> = (0..2)
+        .map(|i| {
+            run(&file, &out)
+                .args(["--shard", &i.to_string(), "--of", "2", "--wait", "300"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    // The merged mix is the whole run's, byte for byte; the step after it read it.
+    assert_eq!(
+        tree_digest(&out.join("mix")),
+        tree_digest(&whole.join("mix"))
+    );
+    assert!(!out.join("mix/slices").exists());
+    let model = |d: &Path| tree_digest(&d.join("teacher"))["model.safetensors"].clone();
+    assert_eq!(model(&out), model(&whole));
+    ok(sluice()
+        .args(["pipeline", "merge"])
+        .arg(&file)
+        .args(["--of", "2", "--out"])
+        .arg(&out));
+}
