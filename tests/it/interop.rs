@@ -48,3 +48,59 @@ fn pyarrow_and_python_tokenizers_agree_with_the_output() {
         assert!(text.contains("megatron/train.idx"), "{packing}: {text}");
     }
 }
+
+#[test]
+fn pyarrow_and_python_tokenizers_agree_with_a_weighted_output() {
+    let py = python("pyarrow, numpy, tokenizers");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let s = samples();
+    let named = |n: &str, p: &str| format!("{n}={}", s.join(p).display());
+    let sources = [
+        named("code", "target/rust/iter"),
+        named("coll", "target/rust/collections"),
+        named("prose", "pretrain"),
+    ];
+    let mut c = sluice();
+    c.args([
+        "mix",
+        "build",
+        "--quiet",
+        "--seq-len",
+        "128",
+        "--val-frac",
+        "0.1",
+    ]);
+    for src in &sources {
+        c.arg("--source").arg(src);
+    }
+    ok(c.args([
+        "--weights",
+        "code=0.3,coll=0.3,prose=0.4",
+        "--format",
+        "parquet,megatron",
+    ])
+    .arg("--tokenizer")
+    .arg(s.join("tokenizer.json"))
+    .arg("--out")
+    .arg(&out));
+    let text = run_python(
+        &py,
+        &[
+            repo().join("tests/python/check_mix_output.py").as_os_str(),
+            out.as_os_str(),
+            s.join("tokenizer.json").as_os_str(),
+            std::ffi::OsStr::new(&sources[0]),
+            std::ffi::OsStr::new(&sources[1]),
+            std::ffi::OsStr::new(&sources[2]),
+        ],
+    );
+    for part in [
+        "train/code:",
+        "train/coll:",
+        "train/prose:",
+        "megatron/train.idx",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+}

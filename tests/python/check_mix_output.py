@@ -1,6 +1,8 @@
 """Independent check of a `sluice mix build` output with pyarrow, numpy and HF `tokenizers`.
 
 usage: check_mix_output.py OUT_DIR TOKENIZER_JSON TARGET_DIR PRETRAIN_JSONL
+       check_mix_output.py OUT_DIR TOKENIZER_JSON NAME=PATH [NAME=PATH ...]   (weighted sources;
+       PATH: a file or directory of text files and .jsonl files with a `text` field)
 
 - every split's Parquet shards have the golden schema (schemas/mix_sequences.json);
 - every whole document found in the output equals Python `tokenizers`' encoding (+ end-of-document
@@ -17,7 +19,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tokenizers import Tokenizer
 
-out, tok_path, target_dir, pretrain_jsonl = sys.argv[1:5]
+out, tok_path = sys.argv[1:3]
+named = sys.argv[3:]
+if not all("=" in a for a in named):
+    named = [f"target={named[0]}", f"pretrain={named[1]}"]
 repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 manifest = json.load(open(os.path.join(out, "manifest.json")))
 golden = json.load(open(os.path.join(repo, "schemas", "mix_sequences.json")))
@@ -30,16 +35,22 @@ def encode(text):
     return tuple(tok.encode(text, add_special_tokens=False).ids) + ((eos,) if eos is not None else ())
 
 
-docs = {"target": set(), "pretrain": set()}
-for root, _, files in os.walk(target_dir):
+def texts(path):
+    files = [path] if os.path.isfile(path) else sorted(
+        os.path.join(r, f) for r, _, fs in os.walk(path) for f in fs if not f.startswith("."))
     for f in files:
-        if not f.startswith("."):
-            with open(os.path.join(root, f), encoding="utf-8") as fh:
-                docs["target"].add(encode(fh.read()))
-with open(pretrain_jsonl, encoding="utf-8") as fh:
-    for line in fh:
-        docs["pretrain"].add(encode(json.loads(line)["text"]))
+        with open(f, encoding="utf-8") as fh:
+            if f.endswith(".jsonl"):
+                for line in fh:
+                    yield json.loads(line)["text"]
+            else:
+                yield fh.read()
 
+
+docs = {}
+for a in named:
+    name, path = a.split("=", 1)
+    docs[name] = {encode(t) for t in texts(path)}
 
 packing = manifest["config"].get("packing", "concat")
 fields = [f for f in golden["fields"] if f.get("packing", packing) == packing]
@@ -80,7 +91,8 @@ for split, info in manifest["splits"].items():
     pads = table.column("padding").to_pylist() if packing == "best-fit" else [0] * len(ids)
     assert sum(pads) == info.get("padding_tokens", 0), f"{split}: padding column vs manifest"
     assert all(len(r) == seq_len for r in ids), f"{split}: a row is not {seq_len} tokens"
-    for source in ("target", "pretrain"):
+    assert set(src) <= set(docs), f"{split}: sources {set(src)} beyond {set(docs)}"
+    for source in docs:
         rows = [(i, s, p) for i, s, p, o in zip(ids, starts, pads, src) if o == source]
         if not rows:
             continue
