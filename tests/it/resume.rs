@@ -81,3 +81,45 @@ fn killed_runs_resume_to_identical_output() {
         "only {landed_in_phase2} kills landed while shards were written (run took {full:?})"
     );
 }
+
+#[test]
+fn a_killed_slice_resumes_and_the_merge_is_the_single_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = tmp.path().join("ref");
+    ok(&mut build(&reference));
+    let want = tree_digest(&reference);
+    let out = tmp.path().join("sliced");
+    let slice = |i: u32| {
+        let mut c = build(&out);
+        c.args(["--shard", &i.to_string(), "--of", "2", "--wait", "120"]);
+        c
+    };
+    let lone = slice(0)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Slice 1 is killed twice: while tokenizing (at once) and once it writes shards.
+    let phase2 = out.join("slices/1-of-2/train/part-00003.parquet");
+    for wait_for_shards in [false, true] {
+        let mut child = slice(1).spawn().unwrap();
+        let start = Instant::now();
+        while (wait_for_shards && !phase2.exists()
+            || !wait_for_shards && start.elapsed() < Duration::from_millis(50))
+            && child.try_wait().unwrap().is_none()
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert!(
+        phase2.exists() && !out.join("slices/1-of-2/manifest.json").exists(),
+        "the second kill landed while slice 1 wrote its shards"
+    );
+    ok(&mut slice(1));
+    let o = lone.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(sluice().args(["mix", "merge", "--of", "2"]).arg(&out));
+    assert_eq!(tree_digest(&out), want);
+}
