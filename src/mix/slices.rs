@@ -242,7 +242,9 @@ pub fn merge(out: &Path, of: u32) -> Result<MixManifest> {
                 files.push(f.clone());
             }
         }
-        files.sort_by(|a, b| (rank(a), &a.path).cmp(&(rank(b), &b.path)));
+        // In the build's order: by format, then shard number (zero-padded to five digits, longer
+        // past 99,999).
+        files.sort_by_key(|f| (rank(f), f.path.len(), f.path.clone()));
         split.files = files;
     }
     remove_unlisted(out, &merged)?;
