@@ -149,11 +149,13 @@ impl Job for MixBuild {
         "mix build"
     }
 
+    /// A slice's `phase1/` is not among them: other slices may be reading it, so a rerun (even
+    /// with `--overwrite`) must not clear it; phase 1 redoes it only when it is of another
+    /// configuration, and `mix merge` removes it.
     fn outputs(&self) -> Vec<String> {
         std::iter::once("train".to_string())
             .chain(self.cfg.sources.iter().map(|s| format!("val_{}", s.name())))
             .chain(std::iter::once("megatron".to_string()))
-            .chain(self.slice.map(|_| "phase1".to_string()))
             .collect()
     }
 

@@ -51,7 +51,8 @@ pub struct MixOptions {
     #[arg(long = "source", value_name = "NAME=PATH[,PATH...]")]
     #[serde(skip)]
     pub source: Vec<String>,
-    /// Weighted form: each source's fraction of the training tokens, `NAME=W,...`, summing to 1.
+    /// Weighted form: each source's fraction of the training tokens, `NAME=W,...`, summing to 1
+    /// (with best-fit packing, of the training sequences: padding counts to its row's source).
     #[arg(long, value_name = "NAME=W,...")]
     #[serde(skip)]
     pub weights: Option<String>,

@@ -201,7 +201,8 @@ impl Tokenizing<'_> {
             }
         };
         for part in &parts {
-            if need.is_some_and(|n| counts.train_tokens >= n) {
+            // At least one file: a source with nothing to give still has a validation split.
+            if need.is_some_and(|n| counts.train_tokens >= n && counts.files > 0) {
                 break;
             }
             let stats =

@@ -191,9 +191,21 @@ pub fn merge(out: &Path, of: u32) -> Result<MixManifest> {
             Err(_) => missing.push(i.to_string()),
         }
     }
-    if manifests.is_empty() && out.join("manifest.json").exists() {
-        // Merged before: the output is in place.
-        return MixManifest::read(out, "mix build");
+    let done = MixManifest::read(out, "mix build").ok();
+    let slice_fp = manifests.first().map(|(_, m)| m.header.fingerprint.clone());
+    if let Some(d) = done {
+        match slice_fp {
+            // Merged before (perhaps cut short while clearing `slices/`): finish the cleanup.
+            None => return Ok(d),
+            Some(fp) if fp == d.header.fingerprint => {
+                let _ = std::fs::remove_dir_all(out.join("slices"));
+                return Ok(d);
+            }
+            Some(_) => bail!(config(
+                "{} holds a finished build of another configuration than its slices: move it away or build into another --out",
+                out.display()
+            )),
+        }
     }
     if !missing.is_empty() {
         bail!(input(

@@ -65,10 +65,15 @@ pub fn run(file: &Path, opts: &RunOptions) -> Result<RunManifest> {
         let report = match (opts.slice, step.shardable()) {
             (Some((i, _)), false) if i != 0 => wait_for(&loaded, &name, step, opts.wait)?,
             (Some((i, n)), true) if step.merged_in_run() => {
-                run_step(&loaded, &name, step, opts)?;
-                match i {
-                    0 => merge_when_done(&loaded, &name, step, n, opts.wait)?,
-                    _ => wait_for(&loaded, &name, step, opts.wait)?,
+                match merged_already(&loaded, &name, step)? {
+                    Some(report) => report,
+                    None => {
+                        run_step(&loaded, &name, step, opts)?;
+                        match i {
+                            0 => merge_when_done(&loaded, &name, step, n, opts.wait)?,
+                            _ => wait_for(&loaded, &name, step, opts.wait)?,
+                        }
+                    }
                 }
             }
             _ => run_step(&loaded, &name, step, opts)?,
@@ -232,6 +237,27 @@ fn wait_for(loaded: &Loaded, name: &str, step: &Step, wait: Duration) -> Result<
         fingerprint: want.unwrap_or_default(),
         up_to_date: true,
     })
+}
+
+/// A step merged in the run that a run before merged for this very configuration: nothing to do
+/// (its slices are gone; rebuilding them would make every slice wait for the others again).
+fn merged_already(loaded: &Loaded, name: &str, step: &Step) -> Result<Option<StepReport>> {
+    let (dir, rel) = step_out(loaded, name, step, None);
+    let found = read_json::<serde_json::Value>(&dir.join("manifest.json"))
+        .ok()
+        .and_then(|m| m["fingerprint"].as_str().map(str::to_string));
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let resolve = |p: &str| loaded.resolve(p);
+    let want = step.fingerprint(&loaded.env(&resolve, None))?;
+    Ok((found == want).then(|| StepReport {
+        name: name.into(),
+        kind: step.kind().into(),
+        out: rel,
+        fingerprint: want,
+        up_to_date: true,
+    }))
 }
 
 /// Slice 0 of a step merged in the run: once every slice's manifest is there, merge them into the

@@ -462,6 +462,12 @@ fn slices_wait_for_their_own_configuration_and_a_merge_for_every_slice() {
         err.contains("the phase 1 of slices 1 did not appear"),
         "{err}"
     );
+    // A rerun, even with --overwrite, keeps a finished phase 1 (other slices may be reading it).
+    let phase1 = out.join("slices/0-of-2/phase1/phase1.json");
+    let written = || std::fs::metadata(&phase1).unwrap().modified().unwrap();
+    let kept = written();
+    fails(slice("0", "0").arg("--overwrite"), 3);
+    assert_eq!(written(), kept, "phase 1 was redone");
     // Slice 1 of another seed finds slice 0's phase 1, of another configuration: not its own.
     let err = fails(&mut slice("1", "9"), 3);
     assert!(
@@ -547,4 +553,26 @@ fn a_source_read_as_needed_is_read_only_as_far_as_the_schedule_needs() {
         2,
     );
     assert!(err.contains("`web`, which is not a source"), "{err}");
+}
+
+#[test]
+fn a_merge_never_replaces_a_finished_build_of_another_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    ok(small_build(&out).args(["--inject", "0.05", "--seed", "1"]));
+    let before = tree_digest(&out);
+    let args = [
+        "--inject", "0.05", "--seed", "2", "--shard", "0", "--of", "1",
+    ];
+    ok(small_build(&out).args(args));
+    let err = fails(sluice().args(["mix", "merge", "--of", "1"]).arg(&out), 2);
+    assert!(
+        err.contains("another configuration than its slices"),
+        "{err}"
+    );
+    let after: BTreeMap<String, String> = tree_digest(&out)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("slices/"))
+        .collect();
+    assert_eq!(after, before);
 }

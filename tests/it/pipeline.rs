@@ -537,4 +537,11 @@ fn a_sharded_mix_step_is_merged_by_slice_0_before_later_steps_read_it() {
         .arg(&file)
         .args(["--of", "2", "--out"])
         .arg(&out));
+    // A rerun of one slice alone finds the merged step up to date (no waiting for the other).
+    let again = ok(run(&file, &out).args(["--shard", "1", "--of", "2", "--wait", "1"]));
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("built"));
+    assert_eq!(
+        tree_digest(&out.join("mix")),
+        tree_digest(&whole.join("mix"))
+    );
 }

@@ -36,6 +36,12 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
         of,
         wait: std::time::Duration::from_secs(args.wait),
     });
+    if let (Some(s), None) = (slice, args.shard) {
+        eprintln!(
+            "sluice mix build: slice {} of {} (from the Slurm / Kubernetes job variables); `sluice mix merge` once all have finished",
+            s.index, s.of
+        );
+    }
     let out = match slice {
         Some(s) => slices::slice_dir(&args.out, s.index, s.of),
         None => args.out.clone(),
