@@ -59,7 +59,14 @@ pub(super) fn load_or_tokenize(
             let _ = std::fs::remove_dir_all(&spill_dir);
             std::fs::create_dir_all(&spill_dir).at("create", &spill_dir)?;
             let owners = slice.map(|s| (s.index, slices::file_owners(&o.sources, s.of)));
-            let p1 = phase1(cfg, shuffle_mem, ctx, o, &spill_dir, owners.as_ref())?;
+            let failed = dir.join(slices::FAILED);
+            let _ = std::fs::remove_file(&failed);
+            let p1 = phase1(cfg, shuffle_mem, ctx, o, &spill_dir, owners.as_ref());
+            // A sliced build's peers wait for this phase 1: tell them it failed, and why.
+            if let (Err(e), Some(_)) = (&p1, slice) {
+                let _ = write_json(&failed, &slices::Failed::new(ctx.fingerprint, e));
+            }
+            let p1 = p1?;
             write_json(&phase1_file, &p1)?;
             p1
         }

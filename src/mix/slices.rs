@@ -59,7 +59,26 @@ pub fn file_owners(sources: &[FileSource], of: u32) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// Every slice's phase 1 once it is there for `fingerprint`, in slice order.
+/// `phase1/failed.json`: a slice's phase 1 failed, so its peers stop waiting for it.
+pub const FAILED: &str = "failed.json";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Failed {
+    fingerprint: String,
+    error: String,
+}
+
+impl Failed {
+    pub fn new(fingerprint: &str, e: &Error) -> Self {
+        Failed {
+            fingerprint: fingerprint.to_string(),
+            error: e.to_string(),
+        }
+    }
+}
+
+/// Every slice's phase 1 once it is there for `fingerprint`, in slice order; an error as soon as
+/// one slice's phase 1 failed for it.
 pub fn await_phase1(slice_out: &Path, s: Slice, fingerprint: &str) -> Result<Vec<Phase1>> {
     let slices = slice_out.parent().unwrap_or(slice_out);
     let file = |j: u32| {
@@ -81,6 +100,20 @@ pub fn await_phase1(slice_out: &Path, s: Slice, fingerprint: &str) -> Result<Vec
             .collect();
         if missing.is_empty() {
             return Ok(found.into_iter().flatten().collect());
+        }
+        for j in 0..s.of {
+            let f = file(j).with_file_name(FAILED);
+            if let Ok(failed) = read_json::<Failed>(&f)
+                && failed.fingerprint == fingerprint
+            {
+                bail!(input(
+                    "slice {} of {}: slice {j}'s tokenization failed ({}): {}",
+                    s.index,
+                    s.of,
+                    f.display(),
+                    failed.error
+                ));
+            }
         }
         if start.elapsed() > s.wait {
             bail!(input(

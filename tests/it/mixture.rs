@@ -576,3 +576,43 @@ fn a_merge_never_replaces_a_finished_build_of_another_configuration() {
         .collect();
     assert_eq!(after, before);
 }
+
+#[test]
+fn a_slice_whose_tokenization_fails_stops_its_peers_waiting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (good, bad) = (tmp.path().join("a.jsonl"), tmp.path().join("b.jsonl"));
+    let text = std::fs::read_to_string(samples().join("pretrain/sotu_1790_1849.jsonl")).unwrap();
+    std::fs::write(&good, &text).unwrap();
+    // The broken file is small, so it starts past half the bytes: slice 1 of 2 reads it.
+    let first = text.lines().next().unwrap();
+    std::fs::write(&bad, format!("{first}\n{{\"text\": broken\n")).unwrap();
+    let out = tmp.path().join("o");
+    let slice = |i: &str| {
+        let mut c = sluice();
+        c.args([
+            "mix",
+            "build",
+            "--quiet",
+            "--seq-len",
+            "64",
+            "--inject",
+            "0",
+        ])
+        .arg("--target")
+        .arg(&good)
+        .arg(&bad)
+        .arg("--tokenizer")
+        .arg(samples().join("tokenizer.json"))
+        .args(["--shard", i, "--of", "2", "--wait", "600"])
+        .arg("--out")
+        .arg(&out);
+        c
+    };
+    // Slice 1 owns the broken file and fails; slice 0 then stops at once, naming it.
+    fails(&mut slice("1"), 3);
+    let start = std::time::Instant::now();
+    let err = fails(&mut slice("0"), 3);
+    assert!(err.contains("slice 1's tokenization failed"), "{err}");
+    assert!(err.contains("b.jsonl"), "{err}");
+    assert!(start.elapsed().as_secs() < 60, "slice 0 waited");
+}
