@@ -43,7 +43,9 @@ pub fn prepare<M: DeserializeOwned + Fingerprinted>(
     let empty = std::fs::read_dir(out)
         .at("list", out)?
         .filter_map(|e| e.ok())
-        .all(|e| e.file_name() == crate::core::lock::LOCK_FILE);
+        // A run killed before its run file was in place leaves only the lock and the work
+        // directory: that is still ours.
+        .all(|e| e.file_name() == crate::core::lock::LOCK_FILE || e.file_name() == WORK);
     if manifest.exists() {
         // A finished output of the same fingerprint is up to date, with or without --overwrite.
         let m: Option<M> = read_json(&manifest).ok();
