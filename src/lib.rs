@@ -25,7 +25,10 @@
 //! - [`dataset`] owns the on-disk formats (mix sequences, logits caches) and their readers, and
 //!   the one Parquet shard writer every producer uses.
 //! - [`plan`] turns the seed papers' scaling laws into recommendations, tables and plots.
-//! - [`source`] reads documents (Parquet/JSONL/CSV through DataFusion, plain-text directories).
+//! - [`source`] reads documents (Parquet/JSONL/CSV through DataFusion, plain-text directories),
+//!   local or in object storage.
+//! - [`store`] is object storage (`s3://`, `gs://`, `az://`, `http(s)://`): listing and fetching
+//!   inputs, and publishing a finished output (data objects whole, the manifest last).
 //! - [`sink`] writes sequences: Parquet shards, Megatron `.bin/.idx`; every file atomically.
 //! - [`core`] holds what every command shares: the [`core::job::Job`] shape and its runner (lock,
 //!   fingerprint, resume, manifest last), keyed counter-based randomness, exact fractions, atomic
@@ -47,6 +50,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod sink;
 pub mod source;
+pub mod store;
 pub mod tokenizer;
 pub mod train;
 pub mod views;

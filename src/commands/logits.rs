@@ -15,11 +15,11 @@ pub fn run(cmd: LogitsCommand, quiet: bool) -> Result<()> {
 }
 
 fn run_cache(a: CacheArgs, quiet: bool) -> Result<()> {
-    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet));
+    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet))?;
     let o = run_job(&mut LogitsJob::new(a.options), &exec)?;
     let m = &o.manifest;
     if o.up_to_date {
-        println!("{} is up to date", exec.out.display());
+        println!("{} is up to date", exec.shown());
         return Ok(());
     }
     let share = m.writer_seconds / m.teacher_seconds.max(1e-9);
@@ -28,7 +28,7 @@ fn run_cache(a: CacheArgs, quiet: bool) -> Result<()> {
         m.sequences,
         super::thousands(m.tokens),
         m.meta.teacher,
-        exec.out.display(),
+        exec.shown(),
         m.bytes_per_token,
         m.teacher_seconds,
         m.writer_seconds,

@@ -16,7 +16,7 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         args.overwrite,
         args.threads,
         Progress::auto(quiet || args.json),
-    );
+    )?;
     let outcome = run_job(&mut TokenizeJob::new(args.options), &exec)?;
     let m = &outcome.manifest;
     if args.json {
@@ -35,7 +35,7 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         m.tokenizer.engine,
         m.tokenizer.path,
         thousands(skipped),
-        exec.out.display(),
+        exec.shown(),
     );
     Ok(())
 }

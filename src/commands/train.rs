@@ -5,14 +5,14 @@ use crate::error::Result;
 use crate::train::lm::TrainJob;
 
 pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
-    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet));
+    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet))?;
     let mut job = TrainJob::new(a.options, Box::new(std::io::stdout()));
     let o = run_job(&mut job, &exec)?;
     let m = &o.manifest;
     if o.up_to_date {
         println!(
             "{} is up to date (fingerprint {})",
-            exec.out.display(),
+            exec.shown(),
             &m.header.fingerprint[..12]
         );
     }
@@ -35,7 +35,7 @@ pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
     );
     eprintln!(
         "wrote {} (weights + config.json for transformers, metrics.jsonl, manifest.json)",
-        exec.out.display()
+        exec.shown()
     );
     Ok(())
 }

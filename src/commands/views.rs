@@ -53,7 +53,7 @@ fn generate_views(mut args: ViewsGenArgs, quiet: bool) -> Result<()> {
         args.overwrite,
         args.threads,
         Progress::auto(quiet || args.json),
-    );
+    )?;
     let outcome = run_job(&mut ViewsGen::new(cfg.clone()), &exec)?;
     if args.json {
         println!(
@@ -67,13 +67,7 @@ fn generate_views(mut args: ViewsGenArgs, quiet: bool) -> Result<()> {
     let secs = start.elapsed().as_secs_f64();
     print!(
         "{}",
-        summary(
-            &outcome.manifest,
-            &cfg,
-            &exec.out.display().to_string(),
-            secs,
-            &note
-        )
+        summary(&outcome.manifest, &cfg, &exec.shown(), secs, &note)
     );
     Ok(())
 }

@@ -24,6 +24,7 @@ use crate::core::manifest::{InputFingerprint, read_json, write_json};
 use crate::core::outdir::{self, Fingerprinted, OutState, WORK};
 use crate::core::progress::Progress;
 use crate::error::{IoContext, Result};
+use crate::store::{self, Location, Published};
 
 /// One command's work on one output directory.
 pub trait Job {
@@ -95,7 +96,8 @@ impl Identity {
             InputFingerprint {
                 path: path.display().to_string(),
                 bytes,
-                sha256: sha256.clone(),
+                sha256: Some(sha256.clone()),
+                etag: None,
             },
         );
         Ok(sha256)
@@ -143,28 +145,38 @@ impl<B: DeserializeOwned> Manifest<B> {
             ));
         }
         let v: serde_json::Value = read_json(&path)?;
+        Self::from_value(
+            v,
+            &path.display().to_string(),
+            &dir.display().to_string(),
+            command,
+        )
+    }
+
+    /// The manifest in `bytes`, read from `shown` (an object's URL).
+    pub fn from_json(bytes: &[u8], shown: &str, command: &str) -> Result<Self> {
+        let v: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| err!(input("{shown}/manifest.json is not valid JSON: {e}")))?;
+        Self::from_value(v, &format!("{shown}/manifest.json"), shown, command)
+    }
+
+    fn from_value(v: serde_json::Value, path: &str, dir: &str, command: &str) -> Result<Self> {
         match v.get("command").and_then(|c| c.as_str()) {
             Some(found) if found == command => {}
             Some(found) => {
                 bail!(input(
-                    "{} holds a `{found}` output, not a `{command}` one",
-                    dir.display()
+                    "{dir} holds a `{found}` output, not a `{command}` one"
                 ));
             }
             None => {
                 bail!(input(
-                    "{} names no command: not a `{command}` output of this sluice version ({})",
-                    path.display(),
+                    "{path} names no command: not a `{command}` output of this sluice version ({})",
                     env!("CARGO_PKG_VERSION")
                 ));
             }
         }
-        serde_json::from_value(v).map_err(|e| {
-            err!(input(
-                "{} is not a valid `{command}` manifest: {e}",
-                path.display()
-            ))
-        })
+        serde_json::from_value(v)
+            .map_err(|e| err!(input("{path} is not a valid `{command}` manifest: {e}")))
     }
 }
 
@@ -184,20 +196,45 @@ impl<B> Fingerprinted for Manifest<B> {
 /// How a job runs; none of it changes a byte of the output.
 #[derive(Clone, Debug)]
 pub struct Exec {
+    /// The directory the job writes: `--out`, or for an object-store `--out` its local staging
+    /// directory.
     pub out: PathBuf,
+    /// An object-store `--out`: the finished output is uploaded there ([`store::publish`]).
+    pub publish: Option<Location>,
     pub overwrite: bool,
     pub threads: usize,
     pub progress: Progress,
 }
 
 impl Exec {
-    pub fn new(out: PathBuf, overwrite: bool, threads: Option<usize>, progress: Progress) -> Self {
-        Exec {
+    pub fn new(
+        out: PathBuf,
+        overwrite: bool,
+        threads: Option<usize>,
+        progress: Progress,
+    ) -> Result<Self> {
+        let (out, publish) = if store::is_url(&out) {
+            let url = out.to_string_lossy().trim_end_matches('/').to_string();
+            let dest = Location::parse(&url)?;
+            (store::stage_dir(&dest.url())?, Some(dest))
+        } else {
+            (out, None)
+        };
+        Ok(Exec {
             out,
+            publish,
             overwrite,
             threads: threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
             progress,
+        })
+    }
+
+    /// Where the output goes, as the user named it.
+    pub fn shown(&self) -> String {
+        match &self.publish {
+            Some(dest) => dest.url(),
+            None => self.out.display().to_string(),
         }
     }
 }
@@ -279,43 +316,79 @@ fn locked<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
     let mut id = Identity::new(exec.threads);
     job.identity(&mut id)?;
     let (fingerprint, inputs) = id.finish()?;
-    // Asked after the identity: what a job writes may depend on its inputs (a cache's splits).
-    let outputs = job.outputs();
-    let mut owned: Vec<&str> = outputs.iter().map(String::as_str).collect();
-    owned.extend(["manifest.json", WORK]);
-    if let OutState::UpToDate(manifest) =
-        outdir::prepare::<Manifest<J::Body>>(out, &fingerprint, exec.overwrite, &owned)?
+    if let Some(dest) = &exec.publish
+        && store::remote_fingerprint(dest)?.as_deref() == Some(fingerprint.as_str())
     {
+        let bytes = (dest.join("manifest.json").read()?).unwrap_or_default();
+        let manifest = Manifest::from_json(&bytes, &dest.url(), job.command())?;
         return Ok(Outcome {
-            manifest: *manifest,
+            manifest,
             up_to_date: true,
             resumed: 0,
         });
     }
-    let mut ctx = Ctx {
+    // Asked after the identity: what a job writes may depend on its inputs (a cache's splits).
+    let outputs = job.outputs();
+    let mut owned: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    owned.extend(["manifest.json", WORK]);
+    let (manifest, up_to_date, resumed) =
+        match outdir::prepare::<Manifest<J::Body>>(out, &fingerprint, exec.overwrite, &owned)? {
+            OutState::UpToDate(manifest) => (*manifest, true, 0),
+            OutState::Ready => {
+                let mut ctx = Ctx {
+                    out,
+                    fingerprint: &fingerprint,
+                    exec,
+                    resumed: 0,
+                };
+                let body = job.execute(&mut ctx)?;
+                let resumed = ctx.resumed;
+                let manifest = Manifest {
+                    header: Header {
+                        command: job.command().to_string(),
+                        sluice_version: env!("CARGO_PKG_VERSION").to_string(),
+                        fingerprint: fingerprint.clone(),
+                        inputs,
+                    },
+                    body,
+                };
+                write_json(&out.join("manifest.json"), &manifest)?;
+                for scratch in job.transient().iter().map(String::as_str).chain([WORK]) {
+                    let _ = std::fs::remove_dir_all(out.join(scratch));
+                }
+                (manifest, false, resumed)
+            }
+        };
+    let Some(dest) = &exec.publish else {
+        return Ok(Outcome {
+            manifest,
+            up_to_date,
+            resumed,
+        });
+    };
+    let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    let published = store::publish(
         out,
-        fingerprint: &fingerprint,
-        exec,
-        resumed: 0,
-    };
-    let body = job.execute(&mut ctx)?;
-    let resumed = ctx.resumed;
-    let manifest = Manifest {
-        header: Header {
-            command: job.command().to_string(),
-            sluice_version: env!("CARGO_PKG_VERSION").to_string(),
-            fingerprint,
-            inputs,
-        },
-        body,
-    };
-    write_json(&out.join("manifest.json"), &manifest)?;
-    for scratch in job.transient().iter().map(String::as_str).chain([WORK]) {
-        let _ = std::fs::remove_dir_all(out.join(scratch));
+        dest,
+        &fingerprint,
+        exec.overwrite,
+        &outputs,
+        exec.progress,
+    )?;
+    // Uploaded: the staged copy has served its purpose (the lock file goes with the lock).
+    for e in std::fs::read_dir(out).at("list", out)?.flatten() {
+        if e.file_name() != crate::core::lock::LOCK_FILE {
+            let p = e.path();
+            let _ = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+        }
     }
     Ok(Outcome {
         manifest,
-        up_to_date: false,
+        up_to_date: up_to_date && matches!(published, Published::UpToDate),
         resumed,
     })
 }

@@ -99,7 +99,7 @@ fn same_file(_file: &File, path: &Path) -> bool {
     path.exists()
 }
 
-fn hostname() -> String {
+pub(crate) fn hostname() -> String {
     fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().to_string())

@@ -9,12 +9,16 @@ use crate::core::atomic::write_atomic;
 use crate::core::fingerprint::sha256_file;
 use crate::error::{Error, Result};
 
-/// One input file as it was read.
+/// One input file as it was read: a local file by its sha256; an object by the ETag its store
+/// gives it (a content identity too, known without downloading the object).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct InputFingerprint {
     pub path: String,
     pub bytes: u64,
-    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 /// One finished output file, relative to the output directory.

@@ -19,10 +19,9 @@ use super::phase1::{Phase1, load_or_tokenize};
 use super::schedule::{Blend, InjectOrder, Interleave, Schedule};
 use super::slices::Slice;
 use super::spill::{SequenceStream, SpillReader};
-use crate::core::fingerprint::sha256_file;
 use crate::core::fraction::Fraction;
 use crate::core::job::{Ctx, Identity, Job};
-use crate::core::manifest::{InputFingerprint, ShardInfo};
+use crate::core::manifest::ShardInfo;
 use crate::core::progress::Progress;
 use crate::dataset::mix::{MixBody, ScheduleReport, SourceShare, SplitReport};
 use crate::error::{Error, Result};
@@ -188,14 +187,7 @@ impl Job for MixBuild {
         }
         for src in &sources {
             for f in src.files() {
-                id.input(
-                    &src.spec().name,
-                    InputFingerprint {
-                        path: f.path.display().to_string(),
-                        bytes: f.bytes,
-                        sha256: sha256_file(&f.path)?,
-                    },
-                );
+                id.input(&src.spec().name, f.fingerprint()?);
             }
         }
         id.add("config", cfg)?;

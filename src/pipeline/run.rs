@@ -184,7 +184,7 @@ fn run_step(loaded: &Loaded, name: &str, step: &Step, opts: &RunOptions) -> Resu
         other => other,
     };
     // Each step owns its directory: a changed configuration replaces what it left.
-    let exec = Exec::new(dir, true, Some(opts.threads), opts.progress);
+    let exec = Exec::new(dir, true, Some(opts.threads), opts.progress)?;
     let resolve = |p: &str| loaded.resolve(p);
     let mut env = loaded.env(&resolve, opts.slice);
     env.wait = opts.wait;

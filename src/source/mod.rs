@@ -1,6 +1,7 @@
 //! Document sources: Parquet, JSONL and CSV tables read through DataFusion, and directories of
-//! plain-text files (one document per file). A source yields documents in a fixed order, so reading
-//! it twice gives the same documents.
+//! plain-text files (one document per file), on local disk or in object storage (`s3://...`:
+//! fetched into scratch one file ahead of the reader). A source yields documents in a fixed order,
+//! so reading it twice gives the same documents.
 
 pub(crate) mod table;
 mod text;
@@ -12,7 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use std::sync::mpsc::sync_channel;
 
+use crate::core::fingerprint::sha256_file;
+use crate::core::manifest::InputFingerprint;
 use crate::error::{Error, IoContext, Result};
+use crate::store::{self, Location};
 
 /// How an input file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,9 +69,36 @@ pub struct SourceSpec {
 /// One file of a source.
 #[derive(Clone, Debug)]
 pub struct InputFile {
+    /// As the user names it: a local path, or the object's URL.
     pub path: PathBuf,
     pub format: Format,
     pub bytes: u64,
+    /// Where to fetch it from, when it is an object (with its ETag, the content's identity).
+    pub remote: Option<RemoteFile>,
+}
+
+impl InputFile {
+    /// The file's identity for a run's fingerprint: its sha256, or an object's ETag (an object
+    /// whose store gives none is hashed as it streams by).
+    pub fn fingerprint(&self) -> Result<InputFingerprint> {
+        let (sha256, etag) = match &self.remote {
+            None => (Some(sha256_file(&self.path)?), None),
+            Some(RemoteFile { etag: Some(e), .. }) => (None, Some(e.clone())),
+            Some(RemoteFile { at, etag: None }) => (Some(at.sha256()?), None),
+        };
+        Ok(InputFingerprint {
+            path: self.path.display().to_string(),
+            bytes: self.bytes,
+            sha256,
+            etag,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RemoteFile {
+    pub at: Location,
+    pub etag: Option<String>,
 }
 
 /// A batch of documents in source order, with the input bytes it accounts for (for progress).
@@ -112,45 +143,15 @@ impl FileSource {
             bail!(config("source `{}` has no paths", spec.name));
         }
         let mut files = Vec::new();
-        for p in &expand_globs(&spec)? {
-            let meta = std::fs::metadata(p).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    err!(input(
-                        "source `{}`: path {} does not exist",
-                        spec.name,
-                        p.display()
-                    ))
-                } else {
-                    Error::io(&format!("source `{}`: stat", spec.name), p, e)
-                }
-            })?;
-            if meta.is_dir() {
-                let mut found = Vec::new();
-                walk(p, &mut found)?;
-                found.sort();
-                if found.is_empty() {
-                    bail!(input(
-                        "source `{}`: directory {} holds no files",
-                        spec.name,
-                        p.display()
-                    ));
-                }
-                files.extend(found);
-            } else {
-                files.push(p.clone());
+        for given in &spec.paths {
+            if store::is_url(given) {
+                files.extend(resolve_url(&spec.name, given)?);
+                continue;
+            }
+            for p in expand_glob(&spec.name, given)? {
+                files.extend(local_files(&spec.name, &p)?);
             }
         }
-        let files = files
-            .into_iter()
-            .map(|path| {
-                let bytes = std::fs::metadata(&path).at("stat", &path)?.len();
-                Ok(InputFile {
-                    format: Format::of(&path),
-                    path,
-                    bytes,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
         Ok(FileSource {
             spec,
             files,
@@ -176,42 +177,158 @@ impl FileSource {
     }
 }
 
-/// Does `p` exist, or is it a glob that matches something?
+/// Does `p` exist, or is it a glob that matches something? A URL is taken as existing here and
+/// checked when the source is opened.
 pub fn exists(p: &Path) -> bool {
-    p.exists()
+    store::is_url(p)
+        || p.exists()
         || (p.to_string_lossy().contains(['*', '?', '['])
             && glob::glob(&p.to_string_lossy()).is_ok_and(|mut g| g.next().is_some()))
 }
 
-/// Each path as given, or, when it does not exist and holds `*`, `?` or `[`, the files its
-/// glob matches in byte order of their paths.
-fn expand_globs(spec: &SourceSpec) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in &spec.paths {
-        let text = p.to_string_lossy();
-        if p.exists() || !text.contains(['*', '?', '[']) {
-            out.push(p.clone());
-            continue;
+/// The path as given, or, when it does not exist and holds `*`, `?` or `[`, the files its glob
+/// matches in byte order of their paths.
+fn expand_glob(source: &str, p: &Path) -> Result<Vec<PathBuf>> {
+    let text = p.to_string_lossy();
+    if p.exists() || !text.contains(['*', '?', '[']) {
+        return Ok(vec![p.to_path_buf()]);
+    }
+    let bad = |e: String| err!(config("source `{source}`: glob {text}: {e}"));
+    let mut found = glob::glob(&text)
+        .map_err(|e| bad(e.to_string()))?
+        .map(|r| r.map_err(|e| bad(e.to_string())))
+        .collect::<Result<Vec<PathBuf>>>()?;
+    found.retain(|f| {
+        !f.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    });
+    if found.is_empty() {
+        bail!(input("source `{source}`: glob {text} matches no files"));
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The file at `p`, or the files of the directory at `p` (walked recursively in byte order of
+/// their paths, hidden entries skipped).
+fn local_files(source: &str, p: &Path) -> Result<Vec<InputFile>> {
+    let meta = std::fs::metadata(p).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            err!(input(
+                "source `{source}`: path {} does not exist",
+                p.display()
+            ))
+        } else {
+            Error::io(&format!("source `{source}`: stat"), p, e)
         }
-        let bad = |e: String| err!(config("source `{}`: glob {text}: {e}", spec.name));
-        let mut found = glob::glob(&text)
-            .map_err(|e| bad(e.to_string()))?
-            .map(|r| r.map_err(|e| bad(e.to_string())))
-            .collect::<Result<Vec<PathBuf>>>()?;
-        found.retain(|f| {
-            !f.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        });
+    })?;
+    let paths = if meta.is_dir() {
+        let mut found = Vec::new();
+        walk(p, &mut found)?;
+        found.sort();
         if found.is_empty() {
             bail!(input(
-                "source `{}`: glob {text} matches no files",
-                spec.name
+                "source `{source}`: directory {} holds no files",
+                p.display()
             ));
         }
-        found.sort();
-        out.extend(found);
+        found
+    } else {
+        vec![p.to_path_buf()]
+    };
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::metadata(&path).at("stat", &path)?.len();
+            Ok(InputFile {
+                format: Format::of(&path),
+                path,
+                bytes,
+                remote: None,
+            })
+        })
+        .collect()
+}
+
+/// The objects a URL names: the object at that key; else, for a key ending in a glob, the objects
+/// it matches (`*` and `?` within one path segment); else every object below the key, as a
+/// directory. Hidden entries (a segment starting with `.`) are skipped, and the order is that of a
+/// local directory walk (path components compared in bytes), so a copy of a directory in a
+/// bucket reads in the same order as the directory.
+fn resolve_url(source: &str, url: &Path) -> Result<Vec<InputFile>> {
+    let text = url.to_string_lossy();
+    let file = |rel_url: String, m: &object_store::ObjectMeta, at: Location| InputFile {
+        format: Format::of(Path::new(&rel_url)),
+        path: PathBuf::from(rel_url),
+        bytes: m.size,
+        remote: Some(RemoteFile {
+            at,
+            etag: m.e_tag.clone(),
+        }),
+    };
+    let in_source = |e: Error| match e {
+        Error::Input(m) => Error::Input(format!("source `{source}`: {m}")),
+        Error::Config(m) => Error::Config(format!("source `{source}`: {m}")),
+        Error::Io { context, source: s } => Error::Io {
+            context: format!("source `{source}`: {context}"),
+            source: s,
+        },
+        e => e,
+    };
+    let (base, pattern) = match text.rfind('/') {
+        Some(i) if text[i + 1..].contains(['*', '?', '[']) => {
+            (text[..i].to_string(), Some(text[i + 1..].to_string()))
+        }
+        _ => (text.trim_end_matches('/').to_string(), None),
+    };
+    let loc = Location::parse(&base).map_err(in_source)?;
+    if pattern.is_none()
+        && !text.ends_with('/')
+        && let Some(m) = loc.head().map_err(in_source)?
+    {
+        return Ok(vec![file(loc.url(), &m, loc)]);
     }
-    Ok(out)
+    let glob = match &pattern {
+        Some(p) => Some(
+            glob::Pattern::new(p)
+                .map_err(|e| err!(config("source `{source}`: glob {text}: {e}")))?,
+        ),
+        None => None,
+    };
+    let mut found: Vec<(String, object_store::ObjectMeta)> = (loc.list().map_err(in_source)?)
+        .into_iter()
+        .filter(|(rel, _)| !rel.split('/').any(|seg| seg.starts_with('.')))
+        .filter(|(rel, _)| {
+            glob.as_ref().is_none_or(|g| {
+                !rel.contains('/')
+                    && g.matches_with(
+                        rel,
+                        glob::MatchOptions {
+                            require_literal_separator: true,
+                            ..Default::default()
+                        },
+                    )
+            })
+        })
+        .collect();
+    if found.is_empty() {
+        bail!(input(
+            "source `{source}`: {text} {}",
+            if glob.is_some() {
+                "matches no objects"
+            } else {
+                "does not exist (no object at that key, and none below it)"
+            }
+        ));
+    }
+    found.sort_by(|a, b| Path::new(&a.0).cmp(Path::new(&b.0)));
+    Ok(found
+        .iter()
+        .map(|(rel, m)| {
+            let at = loc.join(rel);
+            file(at.url(), m, at)
+        })
+        .collect())
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -244,28 +361,79 @@ impl Source for FileSource {
         let mut stats = ScanStats::default();
         let tables = table::TableReader::new(&self.spec, &self.scratch)?;
         let mut texts = text::TextBatcher::new(&self.spec);
-        for (i, f) in self.files.iter().enumerate() {
-            match f.format {
-                Format::Text => texts.push(f, &tables, &mut stats, emit)?,
-                _ => {
-                    texts.flush(&tables, &mut stats, emit)?;
-                    // Readers of third-party formats may panic on corrupt files: name the file.
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        tables.read(i, f, &mut stats, emit)
-                    }))
-                    .map_err(|_| {
-                        err!(input(
-                            "source `{}`, file {}: the reader crashed on it (corrupt file?)",
-                            self.spec.name,
-                            f.path.display()
-                        ))
-                    })??
-                }
+        each_local(&self.files, &self.scratch, |i, f, at| match f.format {
+            Format::Text => texts.push(f, at, &tables, &mut stats, emit),
+            _ => {
+                texts.flush(&tables, &mut stats, emit)?;
+                // Readers of third-party formats may panic on corrupt files: name the file.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    tables.read(i, f, at, &mut stats, emit)
+                }))
+                .map_err(|_| {
+                    err!(input(
+                        "source `{}`, file {}: the reader crashed on it (corrupt file?)",
+                        self.spec.name,
+                        f.path.display()
+                    ))
+                })?
             }
-        }
+        })?;
         texts.flush(&tables, &mut stats, emit)?;
         Ok(stats)
     }
+}
+
+/// Call `handle(index, file, local path)` for each file in order. Objects are fetched into
+/// `scratch` by a second thread one file ahead of `handle` (at most two copies on disk), and each
+/// copy is deleted once handled.
+fn each_local(
+    files: &[InputFile],
+    scratch: &Path,
+    mut handle: impl FnMut(usize, &InputFile, &Path) -> Result<()>,
+) -> Result<()> {
+    if files.iter().all(|f| f.remote.is_none()) {
+        return (files.iter().enumerate()).try_for_each(|(i, f)| handle(i, f, &f.path));
+    }
+    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = scratch.join(format!("fetch-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).at("create", &dir)?;
+    let res = std::thread::scope(|s| -> Result<()> {
+        let (tx, rx) = sync_channel::<Result<Option<PathBuf>>>(1);
+        let dir = &dir;
+        s.spawn(move || {
+            for (i, f) in files.iter().enumerate() {
+                let got = match &f.remote {
+                    None => Ok(None),
+                    Some(r) => {
+                        let ext = f.path.extension().map(|e| e.to_string_lossy().to_string());
+                        let local = dir.join(match ext {
+                            Some(e) => format!("{i}.{e}"),
+                            None => i.to_string(),
+                        });
+                        r.at.fetch(&local).map(|_| Some(local))
+                    }
+                };
+                let failed = got.is_err();
+                if tx.send(got).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for (i, f) in files.iter().enumerate() {
+            let got = rx
+                .recv()
+                .map_err(|_| Error::internal("object fetcher stopped"))??;
+            let res = handle(i, f, got.as_deref().unwrap_or(&f.path));
+            if let Some(copy) = got {
+                let _ = std::fs::remove_file(copy);
+            }
+            res?;
+        }
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    res
 }
 
 /// Scan `src` on a reader thread while `handle` works on what it read; the first error wins.

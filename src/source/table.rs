@@ -41,11 +41,13 @@ impl TableReader {
         })
     }
 
-    /// Stream the text column of one table file.
+    /// Stream the text column of one table file, read from `at` (the file itself, or its fetched
+    /// copy when it is an object).
     pub fn read(
         &self,
         index: usize,
         file: &InputFile,
+        at: &Path,
         stats: &mut ScanStats,
         emit: &mut dyn FnMut(DocBatch) -> Result<()>,
     ) -> Result<()> {
@@ -53,16 +55,16 @@ impl TableReader {
         let shown = file.path.display().to_string();
         // JSONL is checked line by line first, so a bad line is named (or skipped) before DataFusion
         // would fail on it somewhere mid-stream.
-        let mut path = file.path.clone();
+        let mut path = at.to_path_buf();
         if file.format == Format::Parquet {
-            check_parquet_footer(&file.path).map_err(|why| {
+            check_parquet_footer(at).map_err(|why| {
                 err!(input(
                     "source `{name}`, file {shown}: not a readable Parquet file: {why}"
                 ))
             })?;
         }
         if file.format == Format::Jsonl {
-            match self.check_jsonl(index, file, stats)? {
+            match self.check_jsonl(index, file, at, stats)? {
                 Jsonl::Empty => {
                     return emit(DocBatch {
                         docs: Vec::new(),
@@ -219,8 +221,13 @@ impl TableReader {
     }
 
     /// Validate a JSONL file; make a cleaned copy when lines were skipped.
-    fn check_jsonl(&self, index: usize, file: &InputFile, stats: &mut ScanStats) -> Result<Jsonl> {
-        let path = &file.path;
+    fn check_jsonl(
+        &self,
+        index: usize,
+        file: &InputFile,
+        path: &Path,
+        stats: &mut ScanStats,
+    ) -> Result<Jsonl> {
         let reader = BufReader::new(std::fs::File::open(path).at("open", path)?);
         let mut bad: Vec<(u64, &'static str)> = Vec::new();
         let mut line_no = 0u64;
@@ -248,7 +255,7 @@ impl TableReader {
                     bail!(input(
                         "source `{}`, file {} line {line_no}: {msg} (pass --on-error skip to skip such lines)",
                         self.spec.name,
-                        path.display()
+                        file.path.display()
                     ));
                 }
                 bad.push((line_no, kind));

@@ -29,11 +29,12 @@ impl<'a> TextBatcher<'a> {
     pub fn push(
         &mut self,
         file: &InputFile,
+        at: &Path,
         tables: &TableReader,
         stats: &mut ScanStats,
         emit: &mut dyn FnMut(DocBatch) -> Result<()>,
     ) -> Result<()> {
-        let bytes = std::fs::read(&file.path).at("read", &file.path)?;
+        let bytes = std::fs::read(at).at("read", at)?;
         self.bytes += file.bytes;
         match String::from_utf8(bytes) {
             Ok(text) => {

@@ -121,7 +121,7 @@ impl Job for TokenizeJob {
         };
         let source = FileSource::open(spec, &std::env::temp_dir())?;
         for f in source.files() {
-            id.input_file("input", &f.path)?;
+            id.input("input", f.fingerprint()?);
         }
         let (encoder, info) = load(&o.tokenizer, o.tokenizer_engine, Some(""))?;
         let affixes = if o.add_special_tokens {

@@ -155,7 +155,8 @@ impl Job for ViewsGen {
             InputFingerprint {
                 path: input.root.clone(),
                 bytes: input.bytes,
-                sha256: input.sha256.clone(),
+                sha256: Some(input.sha256.clone()),
+                etag: None,
             },
         );
         id.add("config", &self.cfg)?;

@@ -9,7 +9,7 @@ import importlib
 import sys
 
 MODULES = ["pyarrow", "pyarrow.parquet", "numpy", "tokenizers", "torch", "torchvision", "PIL",
-           "transformers", "gguf", "gguf.quants", "accelerate"]
+           "transformers", "gguf", "gguf.quants", "accelerate", "moto.server", "boto3", "requests"]
 
 missing = []
 for name in MODULES:

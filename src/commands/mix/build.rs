@@ -42,6 +42,11 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
             s.index, s.of
         );
     }
+    if slice.is_some() && crate::store::is_url(&args.out) {
+        return Err(Error::config(
+            "--shard needs --out on a file system every slice shares (the slices wait for each other's files); build into it, then copy the merged output to object storage",
+        ));
+    }
     let out = match slice {
         Some(s) => slices::slice_dir(&args.out, s.index, s.of),
         None => args.out.clone(),
@@ -51,7 +56,7 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
         args.overwrite,
         args.threads,
         Progress::auto(quiet || args.json),
-    );
+    )?;
     let mut job = MixBuild::new(cfg, args.shuffle_mem_mb << 20);
     if let Some(s) = slice {
         job = job.sliced(s);
@@ -75,7 +80,7 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
             "{}",
             summary(
                 &outcome.manifest,
-                &exec.out.display().to_string(),
+                &exec.shown(),
                 start.elapsed().as_secs_f64(),
                 note
             )
@@ -87,6 +92,11 @@ pub fn run(mut args: MixBuildArgs, quiet: bool) -> Result<()> {
 /// `sluice mix merge`.
 pub fn merge(args: MixMergeArgs) -> Result<()> {
     let start = Instant::now();
+    if crate::store::is_url(&args.out) {
+        return Err(Error::config(
+            "mix merge works on the shared directory the slices wrote, not on object storage",
+        ));
+    }
     let m = slices::merge(&args.out, args.of)?;
     if args.json {
         println!(

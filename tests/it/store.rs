@@ -1,0 +1,311 @@
+//! Object storage against a real S3-compatible server (moto, started per test on 127.0.0.1 with
+//! signature checks on): inputs read from a bucket give the bytes of the same files on disk, an
+//! output published to a bucket is the local output object for object, a killed upload leaves no
+//! manifest, and store failures are named and classed.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::*;
+
+const BUCKET: &str = "corpora";
+
+/// `tests/python/s3_server.py`, driven over its stdin.
+struct S3 {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    endpoint: String,
+    dropping: String,
+    key: String,
+    secret: String,
+    stage: tempfile::TempDir,
+}
+
+impl S3 {
+    fn start() -> S3 {
+        let py = python("moto.server, boto3");
+        let mut child = Command::new(py)
+            .arg(repo().join("tests/python/s3_server.py"))
+            .arg(BUCKET)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the S3 server");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("S3 server did not start ({e}): {line:?}"));
+        let s = |k: &str| v[k].as_str().unwrap().to_string();
+        S3 {
+            endpoint: s("endpoint"),
+            dropping: s("dropping_endpoint"),
+            key: s("access_key"),
+            secret: s("secret_key"),
+            child,
+            stdin,
+            stdout,
+            stage: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn ask(&mut self, cmd: &str) -> serde_json::Value {
+        writeln!(self.stdin, "{cmd}").unwrap();
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert!(v.get("error").is_none(), "{cmd}: {v}");
+        v["ok"].clone()
+    }
+
+    fn put(&mut self, prefix: &str, local: &Path) {
+        self.ask(&format!("put {prefix} {}", local.display()));
+    }
+
+    fn get(&mut self, prefix: &str, local: &Path) {
+        self.ask(&format!("get {prefix} {}", local.display()));
+    }
+
+    fn list(&mut self, prefix: &str) -> Vec<String> {
+        let v = self.ask(&format!("list {prefix}"));
+        (v.as_array().unwrap().iter())
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The store's endpoint and this test's credentials, and nothing of the machine's own.
+    fn env<'a>(&self, c: &'a mut Command) -> &'a mut Command {
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") {
+                c.env_remove(k);
+            }
+        }
+        c.env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", &self.key)
+            .env("AWS_SECRET_ACCESS_KEY", &self.secret)
+            .env("AWS_REGION", "us-east-1")
+            .env("SLUICE_STAGE_DIR", self.stage.path())
+    }
+}
+
+impl Drop for S3 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn url(key: &str) -> String {
+    format!("s3://{BUCKET}/{key}")
+}
+
+/// The reference flags: both formats, small shards so there are many objects.
+fn flags(c: &mut Command) -> &mut Command {
+    c.args([
+        "--seq-len",
+        "64",
+        "--val-frac",
+        "0.05",
+        "--inject",
+        "0.05",
+        "--shard-rows",
+        "40",
+        "--format",
+        "parquet,megatron",
+    ])
+}
+
+fn without_manifest(
+    mut t: std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, String> {
+    t.remove("manifest.json");
+    t
+}
+
+#[test]
+fn objects_in_s3_give_the_bytes_of_the_same_files_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s3 = S3::start();
+    let (target, pretrain) = (
+        samples().join("target/rust/iter"),
+        samples().join("pretrain"),
+    );
+    s3.put("in/target", &target);
+    s3.put("in/pretrain", &pretrain);
+    let local = tmp.path().join("local");
+    ok(flags(&mut mix_build(&target, Some(&pretrain), &local)));
+    let remote = tmp.path().join("remote");
+    // A directory (a prefix) and a glob.
+    ok(s3.env(flags(&mut mix_build(
+        Path::new(&url("in/target")),
+        Some(Path::new(&url("in/pretrain/*.jsonl"))),
+        &remote,
+    ))));
+    let want = without_manifest(tree_digest(&local));
+    assert!(want.len() > 10, "{} files", want.len());
+    assert_eq!(without_manifest(tree_digest(&remote)), want);
+    let (ml, mr) = (manifest(&local), manifest(&remote));
+    assert_eq!(ml["schedule"], mr["schedule"]);
+    // The inputs are named by URL and fingerprinted by their ETags, file for file.
+    let (il, ir) = (&ml["inputs"]["target"], &mr["inputs"]["target"]);
+    assert_eq!(il.as_array().unwrap().len(), ir.as_array().unwrap().len());
+    let first = &ir[0];
+    assert!(
+        first["path"]
+            .as_str()
+            .unwrap()
+            .starts_with(&url("in/target/")),
+        "{first}"
+    );
+    assert!(
+        first["etag"].is_string() && first["sha256"].is_null(),
+        "{first}"
+    );
+    // Nothing fetched stays behind.
+    assert!(!remote.join(".sluice").exists());
+}
+
+#[test]
+fn an_output_in_s3_is_the_local_output_and_its_manifest_comes_last() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s3 = S3::start();
+    let (target, pretrain) = (
+        samples().join("target/rust/iter"),
+        samples().join("pretrain"),
+    );
+    let local = tmp.path().join("local");
+    ok(flags(&mut mix_build(&target, Some(&pretrain), &local)));
+    let want = tree_digest(&local);
+
+    let out = url("out/a");
+    ok(s3.env(flags(&mut mix_build(
+        &target,
+        Some(&pretrain),
+        Path::new(&out),
+    ))));
+    let got = tmp.path().join("got");
+    s3.get("out/a", &got);
+    assert_eq!(
+        tree_digest(&got),
+        want,
+        "object for object, manifest included"
+    );
+    let staged: Vec<_> = std::fs::read_dir(s3.stage.path()).unwrap().collect();
+    assert!(
+        staged
+            .iter()
+            .all(|d| std::fs::read_dir(d.as_ref().unwrap().path()).is_err()
+                || std::fs::read_dir(d.as_ref().unwrap().path())
+                    .unwrap()
+                    .next()
+                    .is_none()),
+        "the staged copy is cleared once uploaded"
+    );
+
+    // The same command again: up to date, from the remote manifest alone.
+    let again = ok(s3.env(flags(&mut mix_build(
+        &target,
+        Some(&pretrain),
+        Path::new(&out),
+    ))));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("already complete"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    // Another configuration on the same prefix is refused and touches nothing.
+    let before = s3.list("out/a");
+    let e = fails(
+        s3.env(
+            flags(&mut mix_build(&target, Some(&pretrain), Path::new(&out))).args(["--seed", "7"]),
+        ),
+        2,
+    );
+    assert!(e.contains(&out) && e.contains("--overwrite"), "{e}");
+    assert_eq!(s3.list("out/a"), before);
+
+    // Killed while uploading: objects but no manifest, nothing that looks finished; the rerun
+    // completes it to the same bytes.
+    let mut child = s3
+        .env(flags(&mut mix_build(
+            &target,
+            Some(&pretrain),
+            Path::new(&url("out/b")),
+        )))
+        .env("SLUICE_TEST_UPLOAD_PAUSE_MS", "150")
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "upload never began"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the run ended first");
+        if s3.list("out/b/train/").len() >= 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = s3.list("out/b");
+    assert!(!left.is_empty());
+    assert!(
+        !left.contains(&"out/b/manifest.json".to_string()),
+        "{left:?}"
+    );
+    ok(s3.env(flags(&mut mix_build(
+        &target,
+        Some(&pretrain),
+        Path::new(&url("out/b")),
+    ))));
+    let got_b = tmp.path().join("got_b");
+    s3.get("out/b", &got_b);
+    assert_eq!(tree_digest(&got_b), want);
+}
+
+#[test]
+fn store_failures_name_the_object_and_their_class() {
+    let mut s3 = S3::start();
+    let pretrain = samples().join("pretrain");
+    s3.put("in/pretrain", &pretrain);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    // The target from the bucket, the pretraining data from disk.
+    let build = |s3: &S3, target: &str| {
+        let mut c = mix_build(Path::new(target), Some(&pretrain), &out);
+        c.args(["--inject", "0.05"]);
+        s3.env(&mut c);
+        c
+    };
+
+    let missing = url("in/nothing-here");
+    let e = fails(&mut build(&s3, &missing), 3);
+    assert!(
+        e.contains(&missing) && e.contains("does not exist") && e.contains("source `target`"),
+        "{e}"
+    );
+
+    let there = url("in/pretrain");
+    let e = fails(
+        build(&s3, &there).env("AWS_SECRET_ACCESS_KEY", "not-the-secret"),
+        3,
+    );
+    assert!(e.contains(&there) && e.contains("access denied"), "{e}");
+
+    let e = fails(
+        build(&s3, &there)
+            .env("AWS_ENDPOINT_URL", &s3.dropping)
+            .env("SLUICE_STORE_RETRIES", "1")
+            .env("SLUICE_STORE_RETRY_TIMEOUT_S", "5"),
+        4,
+    );
+    assert!(e.contains(&there) && e.contains("connection closed"), "{e}");
+    assert!(!out.exists(), "a failed run leaves no output");
+}
