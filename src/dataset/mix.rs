@@ -91,6 +91,9 @@ pub struct ReadReport {
     pub needed_tokens: u64,
     pub files_total: u64,
     pub bytes_total: u64,
+    /// Reading stopped inside the last file read (its `bytes` count whole).
+    #[serde(default)]
+    pub last_file_partial: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

@@ -17,7 +17,7 @@ use crate::core::manifest::{read_json, write_json};
 use crate::core::rng::{content_key, draw, unit};
 use crate::dataset::mix::{ReadReport, SourceCounts};
 use crate::error::{IoContext, Result};
-use crate::source::{DocBatch, FileSource, Source, scan_pipelined};
+use crate::source::{DocBatch, FileSource, Flow, Source, scan_pipelined};
 
 /// What phase 1 found and spilled (of one slice, in a sharded build).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -183,7 +183,9 @@ struct Tokenizing<'a> {
 
 impl Tokenizing<'_> {
     /// Tokenize `src` into `spills`. With `need`, read its files in an order keyed on their paths
-    /// (no read needed to fix it) and stop after the file that brings its train tokens to `need`.
+    /// (no read needed to fix it), each file's rows in order, and stop after the batch of rows
+    /// that brings its train tokens to `need`: the documents taken are a function of the files'
+    /// paths and contents alone.
     fn source(
         &mut self,
         src: &FileSource,
@@ -207,25 +209,33 @@ impl Tokenizing<'_> {
                 order.iter().map(|&(_, j)| src.subset(|i| i == j)).collect()
             }
         };
+        // A source with nothing to give still reads one batch: it has a validation split.
+        let enough = |c: &SourceCounts| need.is_some_and(|n| c.train_tokens >= n);
+        let mut partial = false;
         for part in &parts {
-            // At least one file: a source with nothing to give still has a validation split.
-            if need.is_some_and(|n| counts.train_tokens >= n && counts.files > 0) {
+            if enough(&counts) {
                 break;
             }
-            let stats =
-                scan_pipelined(part, |b| self.batch(b, s, spills, &mut counts, &mut seq_no))?;
+            let mut stopped = false;
+            let stats = scan_pipelined(part, |b| {
+                self.batch(b, s, spills, &mut counts, &mut seq_no)?;
+                stopped = enough(&counts);
+                Ok(if stopped { Flow::Stop } else { Flow::Go })
+            })?;
             counts.files += part.files().len() as u64;
             counts.bytes += part.files().iter().map(|f| f.bytes).sum::<u64>();
             counts.records += stats.records;
             for (k, v) in stats.skipped {
                 *counts.skipped.entry(k).or_default() += v;
             }
+            partial |= stopped;
         }
         if let Some(n) = need {
             counts.read = Some(ReadReport {
                 needed_tokens: n,
                 files_total: src.files().len() as u64,
                 bytes_total: src.files().iter().map(|f| f.bytes).sum(),
+                last_file_partial: partial,
             });
         }
         Ok(counts)

@@ -101,10 +101,20 @@ pub struct RemoteFile {
     pub etag: Option<String>,
 }
 
-/// A batch of documents in source order, with the input bytes it accounts for (for progress).
+/// A batch of documents in source order, with the input bytes it accounts for (for progress) and
+/// the records read and skipped since the previous batch: whoever stops a scan early counts
+/// exactly what it took.
 pub struct DocBatch {
     pub docs: Vec<String>,
     pub input_bytes: u64,
+    pub stats: ScanStats,
+}
+
+/// Whether a scan goes on after a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Go,
+    Stop,
 }
 
 /// Records read and skipped, by reason.
@@ -118,14 +128,22 @@ impl ScanStats {
     pub fn skip(&mut self, reason: &str) {
         *self.skipped.entry(reason.to_string()).or_default() += 1;
     }
+
+    fn add(&mut self, other: &ScanStats) {
+        self.records += other.records;
+        for (k, v) in &other.skipped {
+            *self.skipped.entry(k.clone()).or_default() += v;
+        }
+    }
 }
 
 /// A source of text documents.
 pub trait Source: Send {
     fn spec(&self) -> &SourceSpec;
     fn files(&self) -> &[InputFile];
-    /// Read every document in order, calling `emit` per batch.
-    fn scan(&self, emit: &mut dyn FnMut(DocBatch) -> Result<()>) -> Result<ScanStats>;
+    /// Read every document in order, calling `emit` per batch; every record read is in some
+    /// batch's `stats`.
+    fn scan(&self, emit: &mut dyn FnMut(DocBatch) -> Result<()>) -> Result<()>;
 }
 
 /// Files on disk, of any supported format.
@@ -357,7 +375,8 @@ impl Source for FileSource {
         &self.files
     }
 
-    fn scan(&self, emit: &mut dyn FnMut(DocBatch) -> Result<()>) -> Result<ScanStats> {
+    fn scan(&self, emit: &mut dyn FnMut(DocBatch) -> Result<()>) -> Result<()> {
+        // Records read and skipped since the last batch went out.
         let mut stats = ScanStats::default();
         let tables = table::TableReader::new(&self.spec, &self.scratch)?;
         let mut texts = text::TextBatcher::new(&self.spec);
@@ -379,7 +398,14 @@ impl Source for FileSource {
             }
         })?;
         texts.flush(&tables, &mut stats, emit)?;
-        Ok(stats)
+        if stats != ScanStats::default() {
+            emit(DocBatch {
+                docs: Vec::new(),
+                input_bytes: 0,
+                stats,
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -436,10 +462,11 @@ fn each_local(
     res
 }
 
-/// Scan `src` on a reader thread while `handle` works on what it read; the first error wins.
+/// Scan `src` on a reader thread while `handle` works on what it read, until the end or until
+/// `handle` says stop; the first error wins. Returns the records of the batches handled.
 pub fn scan_pipelined(
     src: &FileSource,
-    mut handle: impl FnMut(DocBatch) -> Result<()>,
+    mut handle: impl FnMut(DocBatch) -> Result<Flow>,
 ) -> Result<ScanStats> {
     std::thread::scope(|s| -> Result<_> {
         let (tx, rx) = sync_channel::<DocBatch>(2);
@@ -450,10 +477,20 @@ pub fn scan_pipelined(
             })
         });
         let mut res = Ok(());
+        let mut stats = ScanStats::default();
+        let mut stopped = false;
         while let Ok(b) = rx.recv() {
-            if let Err(e) = handle(b) {
-                res = Err(e);
-                break;
+            stats.add(&b.stats);
+            match handle(b) {
+                Ok(Flow::Go) => {}
+                Ok(Flow::Stop) => {
+                    stopped = true;
+                    break;
+                }
+                Err(e) => {
+                    res = Err(e);
+                    break;
+                }
             }
         }
         drop(rx);
@@ -461,6 +498,10 @@ pub fn scan_pipelined(
             .join()
             .map_err(|_| Error::internal("document reader panicked"))?;
         res?;
-        scanned
+        // A reader told to stop fails its next send: that is no error.
+        if !stopped {
+            scanned?;
+        }
+        Ok(stats)
     })
 }

@@ -69,6 +69,7 @@ impl TableReader {
                     return emit(DocBatch {
                         docs: Vec::new(),
                         input_bytes: file.bytes,
+                        stats: std::mem::take(stats),
                     });
                 }
                 Jsonl::Clean(p) => path = p,
@@ -79,6 +80,7 @@ impl TableReader {
             return emit(DocBatch {
                 docs: Vec::new(),
                 input_bytes: 0,
+                stats: std::mem::take(stats),
             });
         }
         let err = |e: datafusion::error::DataFusionError| {
@@ -129,11 +131,13 @@ impl TableReader {
                 emit(DocBatch {
                     docs,
                     input_bytes: 0,
+                    stats: std::mem::take(stats),
                 })?;
             }
             emit(DocBatch {
                 docs: Vec::new(),
                 input_bytes: file.bytes,
+                stats: std::mem::take(stats),
             })
         })
     }

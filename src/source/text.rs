@@ -74,7 +74,11 @@ impl<'a> TextBatcher<'a> {
         // Records are counted after the filter, as for tables.
         stats.records += docs.len() as u64;
         let input_bytes = std::mem::take(&mut self.bytes);
-        emit(DocBatch { docs, input_bytes })
+        emit(DocBatch {
+            docs,
+            input_bytes,
+            stats: std::mem::take(stats),
+        })
     }
 }
 

@@ -17,7 +17,7 @@ use crate::core::manifest::ShardInfo;
 use crate::dataset::parquet::{ShardWriter, Shards};
 use crate::dataset::tokens::{self, TokenizeBody};
 use crate::error::Result;
-use crate::source::{DocBatch, FileSource, OnError, Source, SourceSpec, scan_pipelined};
+use crate::source::{DocBatch, FileSource, Flow, OnError, Source, SourceSpec, scan_pipelined};
 
 /// Text encoded per parallel chunk.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -174,7 +174,7 @@ impl Job for TokenizeJob {
             };
             let read = scan_pipelined(&o.source, |b: DocBatch| {
                 bar.inc(b.input_bytes);
-                w.push(b.docs)
+                w.push(b.docs).map(|()| Flow::Go)
             })
             .and_then(|scan| w.finish().map(|()| scan));
             let (documents, tokens, kept) = (w.next_doc, w.tokens, w.kept);

@@ -553,6 +553,43 @@ fn a_source_read_as_needed_is_read_only_as_far_as_the_schedule_needs() {
         2,
     );
     assert!(err.contains("`web`, which is not a source"), "{err}");
+
+    // One file of 9,000-odd sentences: reading stops inside it, after the first batch of rows
+    // that covers the need, the same at any thread count.
+    let one = tmp.path().join("sentences.jsonl");
+    let mut body = String::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for sentence in v["text"].as_str().unwrap().split(". ") {
+            body += &(serde_json::json!({ "text": sentence }).to_string() + "\n");
+        }
+    }
+    let lines = body.lines().count() as u64;
+    std::fs::write(&one, body).unwrap();
+    let build_one = |out: &Path, threads: &str| {
+        let mut c = mix_build(&samples().join("target/rust/iter"), Some(&one), out);
+        c.args(["--inject", "0.05", "--seq-len", "256"]).args([
+            "--read-as-needed",
+            "pretrain",
+            "--threads",
+            threads,
+        ]);
+        c
+    };
+    let (c, d) = (tmp.path().join("c1"), tmp.path().join("d1"));
+    ok(&mut build_one(&c, "1"));
+    ok(&mut build_one(&d, "2"));
+    assert_eq!(tree_digest(&c), tree_digest(&d));
+    let pre = &manifest(&c)["sources"]["pretrain"];
+    let records = pre["records"].as_u64().unwrap();
+    assert!(
+        lines > 9000 && records < lines / 4,
+        "{records} of {lines} rows read"
+    );
+    assert_eq!(pre["read"]["last_file_partial"], true);
+    assert!(
+        pre["train_tokens"].as_u64().unwrap() >= pre["read"]["needed_tokens"].as_u64().unwrap()
+    );
 }
 
 #[test]

@@ -199,12 +199,18 @@ pub fn summary(m: &MixManifest, out: &str, secs: f64, note: &str) -> String {
         );
         if let Some(r) = &c.read {
             o += &format!(
-                "  {:<10} read as needed: {} of {} files, {:.1} of {:.1} MB, for {} train tokens\n",
+                "  {:<10} read as needed: {} of {} files{}, {:.1} of {:.1} MB, {} records, for {} train tokens\n",
                 "",
                 c.files,
                 r.files_total,
+                if r.last_file_partial {
+                    " (the last one in part)"
+                } else {
+                    ""
+                },
                 c.bytes as f64 / 1e6,
                 r.bytes_total as f64 / 1e6,
+                thousands(c.records),
                 thousands(r.needed_tokens)
             );
         }
