@@ -447,7 +447,8 @@ fn semantic(
         let env = StepEnv {
             seed: p.seed,
             slice: (0, 1),
-            sharded: false,
+            // As a slice would run it: a sharded step's own checks on its options apply.
+            sharded: step.shardable(),
             wait: std::time::Duration::ZERO,
             resolve: &resolve,
         };

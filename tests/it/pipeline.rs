@@ -544,4 +544,15 @@ fn a_sharded_mix_step_is_merged_by_slice_0_before_later_steps_read_it() {
         tree_digest(&out.join("mix")),
         tree_digest(&whole.join("mix"))
     );
+    // What a slice cannot do is refused when the file is validated, not when slices run.
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "shard = true\n",
+        "shard = true\nread_as_needed = [\"pretrain\"]\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let err = fails(sluice().args(["pipeline", "validate"]).arg(&file), 2);
+    assert!(
+        err.contains("/steps/mix") && err.contains("--read-as-needed does not work with --shard"),
+        "{err}"
+    );
 }
