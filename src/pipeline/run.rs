@@ -143,7 +143,7 @@ impl Loaded {
                     dir.join(inner)
                 }
             }
-            None => self.base.join(p),
+            None => from_file(&self.base, p),
         }
     }
 
@@ -448,4 +448,13 @@ pub fn slice_from_env(shard: Option<u32>, of: Option<u32>) -> Result<Option<(u32
         bail!(config("slice {i} of {n}: need 0 <= i < N"));
     }
     Ok(Some((i, n)))
+}
+
+/// A path as a pipeline file writes it: relative to the file's folder, or an object-store URL as
+/// it is.
+pub fn from_file(base: &Path, p: &str) -> PathBuf {
+    match crate::store::is_url(Path::new(p)) {
+        true => PathBuf::from(p),
+        false => base.join(p),
+    }
 }

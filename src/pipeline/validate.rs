@@ -401,7 +401,15 @@ fn semantic(
     add: &mut dyn FnMut(String, String),
 ) {
     let names: BTreeSet<&str> = p.steps.keys().map(String::as_str).collect();
-    if !inside(Path::new(&p.out), base, roots) {
+    if crate::store::is_url(Path::new(&p.out)) {
+        add(
+            "/out".into(),
+            format!(
+                "`{}`: a pipeline's out is a directory its steps read each other's outputs from; object storage serves inputs and one command's --out",
+                p.out
+            ),
+        );
+    } else if !inside(Path::new(&p.out), base, roots) {
         add(
             "/out".into(),
             format!("`{}` is outside the declared roots", p.out),
@@ -442,7 +450,7 @@ fn semantic(
         // The command's own checks, as its CLI makes them.
         let resolve = |r: &str| match step_ref(r) {
             Some((n, rest)) => base.join(&p.out).join(n).join(rest),
-            None => base.join(r),
+            None => crate::pipeline::run::from_file(base, r),
         };
         let env = StepEnv {
             seed: p.seed,
@@ -476,7 +484,12 @@ fn semantic(
 }
 
 /// `path` (relative to `base`) really lies inside one of `roots`, symlinks resolved.
+/// Is `path` inside the roots? Object-store URLs are not on this file system: the roots, which
+/// confine a file's reach into the local tree, do not apply to them.
 fn inside(path: &Path, base: &Path, roots: &[PathBuf]) -> bool {
+    if crate::store::is_url(path) {
+        return true;
+    }
     let abs = real(&if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -518,7 +531,11 @@ impl<'a> PathCheck<'a> {
                         via_link(&self.base.join(path))
                     ),
                 ),
-                None if self.inputs_exist && !crate::source::exists(&self.base.join(path)) => {
+                None if self.inputs_exist
+                    && !crate::source::exists(&crate::pipeline::run::from_file(
+                        self.base, path,
+                    )) =>
+                {
                     add(format!("{at}{ptr}"), format!("`{path}` does not exist"))
                 }
                 None => {}

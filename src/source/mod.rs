@@ -293,6 +293,14 @@ fn resolve_url(source: &str, url: &Path) -> Result<Vec<InputFile>> {
         },
         e => e,
     };
+    let key_part = text.split_once("://").map_or("", |(_, rest)| rest);
+    if let Some(i) = key_part.rfind('/')
+        && key_part[..i].contains(['*', '?', '['])
+    {
+        bail!(config(
+            "source `{source}`: {text}: a glob in an object key matches within its last segment only (`s3://b/dir/*.jsonl`, not `s3://b/*/x.jsonl`)"
+        ));
+    }
     let (base, pattern) = match text.rfind('/') {
         Some(i) if text[i + 1..].contains(['*', '?', '[']) => {
             (text[..i].to_string(), Some(text[i + 1..].to_string()))
@@ -302,6 +310,7 @@ fn resolve_url(source: &str, url: &Path) -> Result<Vec<InputFile>> {
     let loc = Location::parse(&base).map_err(in_source)?;
     if pattern.is_none()
         && !text.ends_with('/')
+        && !loc.is_root()
         && let Some(m) = loc.head().map_err(in_source)?
     {
         return Ok(vec![file(loc.url(), &m, loc)]);

@@ -80,11 +80,16 @@ impl Location {
     }
 
     pub fn url(&self) -> String {
-        if self.key.as_ref().is_empty() {
+        if self.is_root() {
             self.root.clone()
         } else {
             format!("{}/{}", self.root, self.key)
         }
+    }
+
+    /// A bucket (or host) itself, no key.
+    pub fn is_root(&self) -> bool {
+        self.key.as_ref().is_empty()
     }
 
     /// The location `rel` (a `/`-separated relative path) below this one.

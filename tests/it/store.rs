@@ -309,3 +309,57 @@ fn store_failures_name_the_object_and_their_class() {
     assert!(e.contains(&there) && e.contains("connection closed"), "{e}");
     assert!(!out.exists(), "a failed run leaves no output");
 }
+
+#[test]
+fn a_pipeline_reads_its_sources_from_s3_as_from_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s3 = S3::start();
+    let s = samples();
+    s3.put("in/code", &s.join("target/rust/iter"));
+    s3.put("in/prose", &s.join("pretrain"));
+    let pipeline = |code: &str, prose: &str| {
+        format!(
+            "name = \"p\"\nout = \"out\"\nroots = [\".\", \"{root}\"]\n\n\
+             [steps.mix]\nkind = \"mix\"\ntokenizer = \"{root}/tokenizer.json\"\nseq_len = 128\n\n\
+             [steps.mix.sources.code]\npaths = [\"{code}\"]\nweight = \"0.7\"\n\n\
+             [steps.mix.sources.prose]\npaths = [\"{prose}\"]\nweight = \"0.3\"\nwhere = \"year >= 1800\"\n",
+            root = s.display()
+        )
+    };
+    let local = tmp.path().join("local.toml");
+    let remote = tmp.path().join("remote.toml");
+    let code = s.join("target/rust/iter").display().to_string();
+    let prose = s.join("pretrain").display().to_string() + "/*.jsonl";
+    std::fs::write(&local, pipeline(&code, &prose)).unwrap();
+    std::fs::write(&remote, pipeline(&url("in/code"), &url("in/prose/*.jsonl"))).unwrap();
+    ok(s3.env(sluice().args(["pipeline", "validate"]).arg(&remote)));
+    let run = |file: &Path, out: &Path| {
+        let mut c = sluice();
+        c.args(["pipeline", "run", "--quiet"])
+            .arg(file)
+            .arg("--out")
+            .arg(out);
+        c
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&mut run(&local, &a));
+    ok(s3.env(&mut run(&remote, &b)));
+    let data = |d: &Path| without_manifest(tree_digest(&d.join("mix")));
+    assert!(data(&a).len() >= 3);
+    assert_eq!(data(&a), data(&b));
+
+    // A pipeline's own out stays a directory: its steps read each other's outputs there.
+    let text = pipeline(&url("in/code"), &url("in/prose/*.jsonl"))
+        .replace("out = \"out\"", &format!("out = \"{}\"", url("runs/p")));
+    std::fs::write(&remote, text).unwrap();
+    let e = fails(
+        s3.env(sluice().args(["pipeline", "validate"]).arg(&remote)),
+        2,
+    );
+    assert!(e.contains("/out") && e.contains("object storage"), "{e}");
+    // A glob must sit in the key's last segment.
+    let mut glob = mix_build(Path::new(&url("in/*/x.jsonl")), None, &tmp.path().join("g"));
+    glob.args(["--inject", "0"]);
+    let e = fails(s3.env(&mut glob), 2);
+    assert!(e.contains("last segment"), "{e}");
+}
