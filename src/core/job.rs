@@ -307,6 +307,10 @@ pub fn run_job<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
         if created {
             let _ = std::fs::remove_dir(&exec.out);
         }
+    } else if result.is_ok() && exec.publish.is_some() {
+        // Uploaded: the emptied staging directory goes with its lock (if no other run took it).
+        drop(lock);
+        let _ = std::fs::remove_dir(&exec.out);
     }
     result
 }
@@ -375,17 +379,6 @@ fn locked<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
         &outputs,
         exec.progress,
     )?;
-    // Uploaded: the staged copy has served its purpose (the lock file goes with the lock).
-    for e in std::fs::read_dir(out).at("list", out)?.flatten() {
-        if e.file_name() != crate::core::lock::LOCK_FILE {
-            let p = e.path();
-            let _ = if p.is_dir() {
-                std::fs::remove_dir_all(&p)
-            } else {
-                std::fs::remove_file(&p)
-            };
-        }
-    }
     Ok(Outcome {
         manifest,
         up_to_date: up_to_date && matches!(published, Published::UpToDate),

@@ -315,6 +315,9 @@ fn resolve_url(source: &str, url: &Path) -> Result<Vec<InputFile>> {
     {
         return Ok(vec![file(loc.url(), &m, loc)]);
     }
+    if pattern.is_none() && !loc.listable() {
+        bail!(input("source `{source}`: {text} does not exist"));
+    }
     let glob = match &pattern {
         Some(p) => Some(
             glob::Pattern::new(p)

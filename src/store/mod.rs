@@ -87,6 +87,11 @@ impl Location {
         }
     }
 
+    /// Whether keys below this one can be listed (not on a plain HTTP server).
+    pub fn listable(&self) -> bool {
+        self.listable
+    }
+
     /// A bucket (or host) itself, no key.
     pub fn is_root(&self) -> bool {
         self.key.as_ref().is_empty()

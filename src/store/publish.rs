@@ -74,10 +74,32 @@ pub fn remote_fingerprint(dest: &Location) -> Result<Option<String>> {
         .map(|f| f.fingerprint))
 }
 
-/// Upload the finished output in `stage` to `dest`. `owned` names the entries the job writes;
-/// objects below them that this output does not have (left by an earlier build) are removed
-/// before anything is uploaded.
+/// Upload the finished output in `stage` to `dest`, then clear `stage` (all but its lock file:
+/// the caller holds the lock). `owned` names the entries the job writes; objects below them that
+/// this output does not have (left by an earlier build) are removed before anything is uploaded.
 pub fn publish(
+    stage: &Path,
+    dest: &Location,
+    fingerprint: &str,
+    overwrite: bool,
+    owned: &[&str],
+    progress: Progress,
+) -> Result<Published> {
+    let published = upload_output(stage, dest, fingerprint, overwrite, owned, progress)?;
+    // Uploaded: the staged copy has served its purpose.
+    for e in std::fs::read_dir(stage).at("list", stage)?.flatten() {
+        if e.file_name() != LOCK_FILE {
+            let p = e.path();
+            let _ = match p.is_dir() {
+                true => std::fs::remove_dir_all(&p),
+                false => std::fs::remove_file(&p),
+            };
+        }
+    }
+    Ok(published)
+}
+
+fn upload_output(
     stage: &Path,
     dest: &Location,
     fingerprint: &str,
@@ -100,9 +122,9 @@ pub fn publish(
     let files = stage_files(stage)?;
     let present = dest.list()?;
     let ours = overwrite
-        || present.iter().all(|(rel, _)| {
-            rel == LOCK_FILE || rel.starts_with(&format!("{WORK}/")) || rel == "manifest.json"
-        })
+        || present
+            .iter()
+            .all(|(rel, _)| rel == LOCK_FILE || rel.starts_with(&format!("{WORK}/")))
         || marker.head()?.is_some();
     if !ours {
         bail!(config(

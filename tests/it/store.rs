@@ -197,14 +197,8 @@ fn an_output_in_s3_is_the_local_output_and_its_manifest_comes_last() {
     );
     let staged: Vec<_> = std::fs::read_dir(s3.stage.path()).unwrap().collect();
     assert!(
-        staged
-            .iter()
-            .all(|d| std::fs::read_dir(d.as_ref().unwrap().path()).is_err()
-                || std::fs::read_dir(d.as_ref().unwrap().path())
-                    .unwrap()
-                    .next()
-                    .is_none()),
-        "the staged copy is cleared once uploaded"
+        staged.is_empty(),
+        "the staged copy goes once uploaded: {staged:?}"
     );
 
     // The same command again: up to date, from the remote manifest alone.
@@ -268,6 +262,28 @@ fn an_output_in_s3_is_the_local_output_and_its_manifest_comes_last() {
     let got_b = tmp.path().join("got_b");
     s3.get("out/b", &got_b);
     assert_eq!(tree_digest(&got_b), want);
+
+    // Another command, both ends in the bucket: `tokenize` from an object into a prefix.
+    let sotu = samples().join("pretrain/sotu_1790_1849.jsonl");
+    s3.put("in/sotu.jsonl", &sotu);
+    let tokenize = |input: &Path, out: &Path| {
+        let mut c = sluice();
+        c.args(["--quiet", "tokenize"]).arg(input);
+        c.arg("--tokenizer").arg(samples().join("tokenizer.json"));
+        c.args(["--docs-per-shard", "7", "--out"]).arg(out);
+        c
+    };
+    let tok_local = tmp.path().join("tok");
+    ok(&mut tokenize(&sotu, &tok_local));
+    ok(s3.env(&mut tokenize(
+        Path::new(&url("in/sotu.jsonl")),
+        Path::new(&url("out/tok")),
+    )));
+    let tok_got = tmp.path().join("tok_got");
+    s3.get("out/tok", &tok_got);
+    let want = without_manifest(tree_digest(&tok_local));
+    assert!(want.len() >= 3, "{want:?}");
+    assert_eq!(without_manifest(tree_digest(&tok_got)), want);
 }
 
 #[test]
@@ -362,4 +378,65 @@ fn a_pipeline_reads_its_sources_from_s3_as_from_disk() {
     glob.args(["--inject", "0"]);
     let e = fails(s3.env(&mut glob), 2);
     assert!(e.contains("last segment"), "{e}");
+}
+
+#[test]
+fn a_file_over_http_reads_as_from_disk() {
+    // Python's file server: no listing, no ETag, so sluice hashes the object as it streams.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(python("http.server"))
+        .args(["-m", "http.server", "--bind", "127.0.0.1", "--directory"])
+        .arg(samples())
+        .arg(port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "http.server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let target = samples().join("target/rust/iter");
+    let file = samples().join("pretrain/sotu_1790_1849.jsonl");
+    let http = format!("http://127.0.0.1:{port}/pretrain/sotu_1790_1849.jsonl");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(mix_build(&target, Some(&file), &a).args(["--inject", "0.05"]));
+    let got = mix_build(&target, Some(Path::new(&http)), &b)
+        .args(["--inject", "0.05"])
+        .output()
+        .unwrap();
+    let missing = format!("http://127.0.0.1:{port}/pretrain/none.jsonl");
+    let gone = mix_build(&target, Some(Path::new(&missing)), &tmp.path().join("c"))
+        .args(["--inject", "0.05"])
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let e = String::from_utf8_lossy(&gone.stderr);
+    assert_eq!(gone.status.code(), Some(3), "{e}");
+    assert!(e.contains(&missing) && e.contains("does not exist"), "{e}");
+    assert!(
+        got.status.success(),
+        "{}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    assert_eq!(
+        without_manifest(tree_digest(&a)),
+        without_manifest(tree_digest(&b))
+    );
+    let (ia, ib) = (
+        &manifest(&a)["inputs"]["pretrain"][0],
+        &manifest(&b)["inputs"]["pretrain"][0],
+    );
+    assert_eq!(ib["path"], http.as_str());
+    assert_eq!(ib["sha256"], ia["sha256"], "hashed as it streamed: {ib}");
 }
