@@ -320,16 +320,24 @@ fn locked<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
     let mut id = Identity::new(exec.threads);
     job.identity(&mut id)?;
     let (fingerprint, inputs) = id.finish()?;
-    if let Some(dest) = &exec.publish
-        && store::remote_fingerprint(dest)?.as_deref() == Some(fingerprint.as_str())
-    {
-        let bytes = (dest.join("manifest.json").read()?).unwrap_or_default();
-        let manifest = Manifest::from_json(&bytes, &dest.url(), job.command())?;
-        return Ok(Outcome {
-            manifest,
-            up_to_date: true,
-            resumed: 0,
-        });
+    if let Some(dest) = &exec.publish {
+        match store::remote_fingerprint(dest)? {
+            Some(f) if f == fingerprint => {
+                let bytes = (dest.join("manifest.json").read()?).unwrap_or_default();
+                let manifest = Manifest::from_json(&bytes, &dest.url(), job.command())?;
+                return Ok(Outcome {
+                    manifest,
+                    up_to_date: true,
+                    resumed: 0,
+                });
+            }
+            // Refused before the build, not after it.
+            Some(_) if !exec.overwrite => bail!(config(
+                "{} holds a finished build of another configuration or input; pass --overwrite or choose another --out",
+                dest.url()
+            )),
+            _ => {}
+        }
     }
     // Asked after the identity: what a job writes may depend on its inputs (a cache's splits).
     let outputs = job.outputs();

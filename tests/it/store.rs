@@ -222,6 +222,10 @@ fn an_output_in_s3_is_the_local_output_and_its_manifest_comes_last() {
     );
     assert!(e.contains(&out) && e.contains("--overwrite"), "{e}");
     assert_eq!(s3.list("out/a"), before);
+    assert!(
+        std::fs::read_dir(s3.stage.path()).unwrap().next().is_none(),
+        "refused before anything was built"
+    );
 
     // Killed while uploading: objects but no manifest, nothing that looks finished; the rerun
     // completes it to the same bytes.
