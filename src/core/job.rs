@@ -387,6 +387,7 @@ fn locked<J: Job>(job: &mut J, exec: &Exec) -> Result<Outcome<J::Body>> {
         &outputs,
         exec.progress,
     )?;
+    store::clear_stage(out)?;
     Ok(Outcome {
         manifest,
         up_to_date: up_to_date && matches!(published, Published::UpToDate),

@@ -74,32 +74,10 @@ pub fn remote_fingerprint(dest: &Location) -> Result<Option<String>> {
         .map(|f| f.fingerprint))
 }
 
-/// Upload the finished output in `stage` to `dest`, then clear `stage` (all but its lock file:
-/// the caller holds the lock). `owned` names the entries the job writes; objects below them that
-/// this output does not have (left by an earlier build) are removed before anything is uploaded.
+/// Upload the finished output in `stage` to `dest`. `owned` names the entries the job writes;
+/// objects below them that this output does not have (left by an earlier build) are removed
+/// before anything is uploaded.
 pub fn publish(
-    stage: &Path,
-    dest: &Location,
-    fingerprint: &str,
-    overwrite: bool,
-    owned: &[&str],
-    progress: Progress,
-) -> Result<Published> {
-    let published = upload_output(stage, dest, fingerprint, overwrite, owned, progress)?;
-    // Uploaded: the staged copy has served its purpose.
-    for e in std::fs::read_dir(stage).at("list", stage)?.flatten() {
-        if e.file_name() != LOCK_FILE {
-            let p = e.path();
-            let _ = match p.is_dir() {
-                true => std::fs::remove_dir_all(&p),
-                false => std::fs::remove_file(&p),
-            };
-        }
-    }
-    Ok(published)
-}
-
-fn upload_output(
     stage: &Path,
     dest: &Location,
     fingerprint: &str,
@@ -158,6 +136,21 @@ fn upload_output(
         objects: files.len() as u64,
         bytes,
     })
+}
+
+/// Empty `stage` once it is published, all but its lock file (the caller holds the lock): the
+/// staged copy has served its purpose.
+pub fn clear_stage(stage: &Path) -> Result<()> {
+    for e in std::fs::read_dir(stage).at("list", stage)?.flatten() {
+        if e.file_name() != LOCK_FILE {
+            let p = e.path();
+            let _ = match p.is_dir() {
+                true => std::fs::remove_dir_all(&p),
+                false => std::fs::remove_file(&p),
+            };
+        }
+    }
+    Ok(())
 }
 
 fn file_len(p: &Path) -> u64 {
