@@ -24,6 +24,8 @@ pub const META_KEY: &str = "sluice.logits";
 pub const CONVENTION: &str = "row position t predicts token t+1";
 pub const VALUE_ENCODING: &str = "u8 q = round(-logp * 16) clamped to 255; decode p = exp(-q / 16), \
     rescaled so the K probabilities sum to 1 - tail_mass (exact, float32)";
+pub const SAMPLE_ENCODING: &str = "counts of N draws with replacement, p = count / N; the distinct ids \
+    ascending, stored as gaps (the first id, then differences): ids = cumsum(sample_id_gaps)";
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
@@ -110,7 +112,7 @@ pub fn schema(mode: Mode) -> SchemaRef {
             Field::new("tail_mass", list(DataType::Float32), false),
         ]),
         Mode::Sample => fields.extend([
-            Field::new("sample_ids", nested(DataType::UInt32), false),
+            Field::new("sample_id_gaps", nested(DataType::UInt32), false),
             Field::new("sample_counts", nested(DataType::UInt16), false),
         ]),
     }
@@ -169,12 +171,40 @@ impl CachedSeq {
     }
 }
 
+/// Sampled ids are stored ascending as gaps: small numbers, which byte-stream-split + zstd codes in
+/// about 12 bits where a dictionary index of the ids takes 15 (BENCHMARKS.md, issue 13).
+pub fn gaps(ids: &[u32]) -> impl Iterator<Item = u32> + '_ {
+    ids.iter()
+        .scan(0u32, |prev, &id| Some(id - std::mem::replace(prev, id)))
+}
+
+/// The ids back from their gaps; a gap of 0 after the first (a repeated id) or an overflow is a
+/// corrupt shard.
+fn ungap(gaps: &[u32], path: &Path) -> Result<Vec<u32>> {
+    let mut acc = 0u32;
+    gaps.iter()
+        .enumerate()
+        .map(|(i, &g)| {
+            acc = acc
+                .checked_add(g)
+                .filter(|_| i == 0 || g > 0)
+                .ok_or_else(|| {
+                    err!(input(
+                        "logits shard {}: `sample_id_gaps` are not ascending distinct ids",
+                        path.display()
+                    ))
+                })?;
+            Ok(acc)
+        })
+        .collect()
+}
+
 /// Decode the rows of one batch of a cache shard.
 fn read_rows(b: &RecordBatch, mode: Mode, path: &Path, out: &mut Vec<CachedSeq>) -> Result<()> {
     let seq = primitive::<UInt64Type>(b, "seq_id", path)?;
     let (ids_name, val_name) = match mode {
         Mode::Topk => ("topk_ids", "topk_logprob_q"),
-        Mode::Sample => ("sample_ids", "sample_counts"),
+        Mode::Sample => ("sample_id_gaps", "sample_counts"),
     };
     let (inp, starts) = (list(b, "input_ids", path)?, list(b, "doc_starts", path)?);
     let (tgt, lz) = (list(b, "target_logprob", path)?, list(b, "logz", path)?);
@@ -201,7 +231,13 @@ fn read_rows(b: &RecordBatch, mode: Mode, path: &Path, out: &mut Vec<CachedSeq>)
                 Some(t) => list_values::<Float32Type>(t, r, "tail_mass", path)?.to_vec(),
                 None => Vec::new(),
             },
-            ids: nested_values::<UInt32Type>(ids, r, ids_name, path)?,
+            ids: match mode {
+                Mode::Topk => nested_values::<UInt32Type>(ids, r, ids_name, path)?,
+                Mode::Sample => nested_values::<UInt32Type>(ids, r, ids_name, path)?
+                    .into_iter()
+                    .map(|gaps| ungap(&gaps, path))
+                    .collect::<Result<_>>()?,
+            },
             values,
         });
     }
@@ -271,5 +307,26 @@ impl LogitsCache {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sampled_ids_round_trip_through_their_gaps_and_repeats_are_refused() {
+        let ids = [0u32, 7, 8, 49_151];
+        let g: Vec<u32> = gaps(&ids).collect();
+        assert_eq!(g, [0, 7, 1, 49_143]);
+        let p = Path::new("x.parquet");
+        assert_eq!(ungap(&g, p).unwrap(), ids);
+        assert_eq!(ungap(&[5], p).unwrap(), [5]);
+        let repeat = ungap(&[3, 0], p).unwrap_err().to_string();
+        assert!(
+            repeat.contains("x.parquet") && repeat.contains("sample_id_gaps"),
+            "{repeat}"
+        );
+        assert!(ungap(&[u32::MAX, 1], p).is_err());
     }
 }

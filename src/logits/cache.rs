@@ -27,7 +27,7 @@ use crate::core::job::{Ctx, Identity, Job};
 use crate::core::manifest::ShardInfo;
 use crate::core::rng::KeyedRng;
 use crate::dataset::logits::{
-    CONVENTION, CacheBody, CacheMeta, META_KEY, Mode, VALUE_ENCODING, schema,
+    CONVENTION, CacheBody, CacheMeta, META_KEY, Mode, SAMPLE_ENCODING, VALUE_ENCODING, gaps, schema,
 };
 use crate::dataset::mix::{MixData, Split};
 use crate::dataset::parquet::{Shards, zstd};
@@ -264,7 +264,10 @@ fn append_row(
     for p in codes {
         c.logz.values().append_value(p.logz);
         c.target.values().append_value(p.target);
-        c.ids.values().values().append_slice(&p.ids);
+        match mode {
+            Mode::Topk => c.ids.values().values().append_slice(&p.ids),
+            Mode::Sample => c.ids.values().values().extend(gaps(&p.ids).map(Some)),
+        }
         c.ids.values().append(true);
         match mode {
             Mode::Topk => {
@@ -459,7 +462,7 @@ fn open(
         seed: cfg.seed.unwrap_or(0),
         value_encoding: match cfg.mode {
             Mode::Topk => VALUE_ENCODING.into(),
-            Mode::Sample => "counts of N draws with replacement; p = count / N".into(),
+            Mode::Sample => SAMPLE_ENCODING.into(),
         },
         convention: CONVENTION.into(),
     };
@@ -486,14 +489,28 @@ struct CacheRun<'a> {
 impl CacheRun<'_> {
     /// ZSTD 3; the float columns byte-stream-split instead of dictionary-coded (a dictionary of
     /// nearly unique floats only falls back to plain; split bytes let zstd find the shared
-    /// exponents: 46.1 -> 42.6 B/token on sampled N = 50, see BENCHMARKS.md).
+    /// exponents: 46.1 -> 42.6 B/token on sampled N = 50, see BENCHMARKS.md); the sampled id gaps
+    /// and counts likewise (small integers: their high byte planes are nearly all zero, and zstd
+    /// entropy-codes the low one; 42.1 -> 36.8 B/token, `bench/logits_layouts.py`).
     fn props(&self) -> WriterProperties {
         let mut b = zstd(3).set_key_value_metadata(Some(vec![KeyValue::new(
             META_KEY.into(),
             self.meta_json.clone(),
         )]));
-        for col in ["target_logprob", "logz", "tail_mass"] {
-            let leaf = ColumnPath::new(vec![col.into(), "list".into(), "item".into()]);
+        let leaf = |col: &str, depth: usize| {
+            let mut p = vec![col.to_string()];
+            for _ in 0..depth {
+                p.extend(["list".into(), "item".into()]);
+            }
+            ColumnPath::new(p)
+        };
+        for leaf in [
+            leaf("target_logprob", 1),
+            leaf("logz", 1),
+            leaf("tail_mass", 1),
+            leaf("sample_id_gaps", 2),
+            leaf("sample_counts", 2),
+        ] {
             b = b
                 .set_column_dictionary_enabled(leaf.clone(), false)
                 .set_column_encoding(leaf, Encoding::BYTE_STREAM_SPLIT);

@@ -52,8 +52,10 @@ def check(d, mode):
                         assert abs(math.log(p[j]) - r["target_logprob"][pos]) < 0.25, (pos, p[j])
             else:
                 for pos in range(n):
-                    sid, c = r["sample_ids"][pos], r["sample_counts"][pos]
-                    assert sid == sorted(set(sid)) and sum(c) == meta["draws"], (pos, sid, c)
+                    gaps, c = r["sample_id_gaps"][pos], r["sample_counts"][pos]
+                    sid = np.cumsum(gaps).tolist()
+                    assert all(g > 0 for g in gaps[1:]), (pos, gaps)
+                    assert sid[-1] < meta["vocab_size"] and sum(c) == meta["draws"], (pos, sid, c)
         rows += len(t)
     return rows
 
