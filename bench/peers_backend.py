@@ -35,6 +35,7 @@ if os.path.isdir(a.gguf):  # an HF checkpoint directory (bench/gpu_check.sh make
 else:
     d, f = os.path.split(os.path.abspath(a.gguf))
     model = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=dtype).to(a.device)
+vocab = model.config.vocab_size
 
 
 class HandLlama(torch.nn.Module):
@@ -102,7 +103,7 @@ else:
     def loss_of(ids):
         return model(ids, labels=ids).loss
 g = torch.Generator().manual_seed(0)
-ids = torch.randint(0, model.config.vocab_size, (a.batch_size, a.seq_len), generator=g).to(a.device)
+ids = torch.randint(0, vocab, (a.batch_size, a.seq_len), generator=g).to(a.device)
 opt = torch.optim.AdamW(model.parameters(), lr=1e-5)
 
 

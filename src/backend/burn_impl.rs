@@ -147,6 +147,8 @@ impl<B: AutodiffBackend> SluiceBackend for BurnBackend<B> {
             forward: true,
             train: true,
             device: self.device_label.clone(),
+            attention: "scores materialised (QK^T, causal/document mask, softmax) in both cases"
+                .into(),
         }
     }
 

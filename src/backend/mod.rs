@@ -95,6 +95,8 @@ pub struct Capabilities {
     pub train: bool,
     /// Human-readable device, e.g. "cpu (ndarray, 2 threads)".
     pub device: String,
+    /// The attention kernel for a plain causal batch and for one with document boundaries.
+    pub attention: String,
 }
 
 /// Packed sequences of equal length, as `mix build` writes them.

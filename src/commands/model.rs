@@ -71,6 +71,7 @@ fn bench(a: crate::cli::model::BenchArgs) -> Result<()> {
     let (fwd_tps, train_tps) = (n as f64 / fwd, n as f64 / train);
     let report = json!({
         "backend": b.name(), "device": b.capabilities().device, "parameters": cfg.parameters(),
+        "attention": b.capabilities().attention,
         "batch_size": a.batch_size, "seq_len": a.seq_len, "reps": a.reps,
         "forward_tokens_per_s": fwd_tps, "train_tokens_per_s": train_tps,
         "forward_tflops": fwd_tps * flops / 1e12, "train_tflops": train_tps * 3.0 * flops / 1e12,

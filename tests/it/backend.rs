@@ -199,7 +199,14 @@ fn conformance_torch() {
         assert!(e.contains("--features torch"), "{e}");
         return;
     }
-    assert_eq!(opened.unwrap().name(), "torch");
+    let b = opened.unwrap();
+    assert_eq!(b.name(), "torch");
+    // libtorch names the kernel it would pick (on this CPU its flash kernel takes the mask too).
+    let att = b.capabilities().attention;
+    assert!(
+        att.starts_with("sdpa causal: ") && !att.contains("unknown"),
+        "{att}"
+    );
     conformance(BackendKind::Torch);
     // A device libtorch does not see is a backend error naming it (exit class 5), not a panic.
     let cuda7 = BackendKind::Torch.target(Some("cuda:7")).unwrap();
@@ -209,6 +216,33 @@ fn conformance_torch() {
         .expect("no 8th GPU")
         .to_string();
     assert!(e.contains("cuda:7") && e.contains("CUDA device"), "{e}");
+}
+
+/// `model bench --backend torch --json` on the real teacher: throughput, FLOP rates and the attention
+/// kernel, as machines read it (`bench/gpu_check.sh` prints this on a GPU).
+#[cfg(feature = "torch")]
+#[test]
+fn model_bench_reports_throughput_and_the_attention_kernel() {
+    let out = ok(sluice().args(["model", "bench"]).arg(teacher()).args([
+        "--backend",
+        "torch",
+        "--seq-len",
+        "16",
+        "--reps",
+        "1",
+        "--json",
+    ]));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["backend"], "torch", "{r}");
+    assert_eq!(r["parameters"], 134_515_008u64, "{r}");
+    for k in ["forward_tokens_per_s", "train_tokens_per_s", "train_tflops"] {
+        assert!(r[k].as_f64().unwrap() > 0.0, "{k}: {r}");
+    }
+    let att = r["attention"].as_str().unwrap();
+    assert!(
+        att.contains("causal: ") && att.contains("document mask: "),
+        "{r}"
+    );
 }
 
 /// Aliases and devices resolve to one engine, device and dtype; nonsense is refused.
