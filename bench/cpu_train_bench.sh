@@ -31,7 +31,7 @@ for who in ("sluice-torch", "transformers", "hand"):
     rs = [r for r in rows if r["who"] == who]
     med[who] = {k: statistics.median(r[k] for r in rs) for k in ("forward_tokens_per_s", "train_tokens_per_s")}
     print(f"{who:13s} forward {med[who]['forward_tokens_per_s']:7.1f}  train {med[who]['train_tokens_per_s']:6.1f} tokens/s"
-          f"  (median of {len(rs)}; train per round: {', '.join(f'{r['train_tokens_per_s']:.1f}' for r in rs)})")
+          f"  (median of {len(rs)}; train per round: {', '.join('%.1f' % r['train_tokens_per_s'] for r in rs)})")
 for k in ("forward_tokens_per_s", "train_tokens_per_s"):
     best = max(med["transformers"][k], med["hand"][k])
     print(f"{k}: sluice-torch / faster peer = {med['sluice-torch'][k] / best:.2f}x")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one device check for a session lent a GPU (issue 13), run in a single `run` call:
 #   correctness of the torch backend on CUDA against itself on the CPU, then SmolLM2-135M-shaped
-#   training tokens/s and MFU for sluice (torch, bf16) vs plain PyTorch eager bf16 at seq 2048,
+#   training tokens/s and MFU for sluice (torch, bf16; its JSON names the attention kernel) vs plain
+#   PyTorch eager bf16 (transformers and a hand-written Llama) at seq 2048,
 #   then the logits-cache writer share of the teacher's time.
 #
 # Prepare here (a call carries at most 64 MiB, and the GPU machine reaches nothing outside it):
@@ -55,7 +56,10 @@ EOF
 
 echo "# 2. training throughput, batch 4 x 2048, bf16"
 "$bin" model bench "$M" --backend torch --device cuda --batch-size 4 --seq-len 2048 --reps 5 --json
-"$py" bench/peers_backend.py "$out/model" --batch-size 4 --seq-len 2048 --reps 5 --device cuda --dtype bfloat16 2>/dev/null | tail -1
+for impl in transformers hand; do
+  "$py" bench/peers_backend.py "$out/model" --batch-size 4 --seq-len 2048 --reps 5 --device cuda --dtype bfloat16 \
+    --impl $impl 2>/dev/null | tail -1
+done
 
 echo "# 3. logits cache: writer share of the teacher's time (random-weight teacher, 64 x 2048 tokens)"
 "$bin" mix build --quiet --inject 0.01 --tokenizer dist/tok.json --seq-len 2048 --out "$out/mix" >/dev/null

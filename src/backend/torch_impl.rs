@@ -427,6 +427,10 @@ impl TorchBackend {
         let c1 = 1.0 - b1.powi(self.steps as i32);
         let c2 = 1.0 - b2.powi(self.steps as i32);
         let params = self.handles();
+        // In place, as PyTorch's single-tensor AdamW: every temporary is a pass over 4 bytes per
+        // parameter, which on a CPU step costs as much as the arithmetic (two are left: g(1-b2)
+        // and the denominator; tch's addcmul_/addcdiv_ take no scale, so scales are folded in).
+        let step = -lr / c1;
         tch::no_grad(|| {
             for (mut p, (m, v)) in params.into_iter().zip(self.moments.iter_mut()) {
                 let mut g = p.grad();
@@ -434,12 +438,15 @@ impl TorchBackend {
                     continue;
                 }
                 let _ = p.g_mul_scalar_(1.0 - lr * o.weight_decay as f64);
-                let _ = m.g_mul_scalar_(b1);
-                let _ = m.g_add_(&(&g * (1.0 - b1)));
+                let _ = m.lerp_(&g, 1.0 - b1);
                 let _ = v.g_mul_scalar_(b2);
-                let _ = v.g_add_(&(&g * &g * (1.0 - b2)));
-                let denom = (&*v / c2).sqrt() + o.eps as f64;
-                let _ = p.g_sub_(&(&*m / c1 / denom * lr));
+                let _ = v.addcmul_(&g, &(&g * (1.0 - b2)));
+                // p += step * m / (sqrt(v / c2) + eps), the division by `step` folded into denom.
+                let mut denom = v.sqrt();
+                let _ = denom.g_div_scalar_(c2.sqrt());
+                let _ = denom.g_add_scalar_(o.eps as f64);
+                let _ = denom.g_div_scalar_(step);
+                let _ = p.addcdiv_(m, &denom);
                 let _ = g.zero_();
             }
         });
