@@ -36,8 +36,7 @@ use crate::source::OnError;
 use crate::views::decode::decode;
 use crate::views::params::ViewParams;
 use crate::views::recipe::Recipe;
-use crate::views::render::render;
-use crate::views::sample::sample_view;
+use crate::views::render::render_views;
 use crate::views::source::{Columns, ImageSource, SampleRef};
 
 /// Everything that decides the output bytes. Threads never change them.
@@ -454,13 +453,9 @@ fn render_sample(
     };
     drop(bytes);
     let key = content_key(s.id.as_bytes());
-    let views = (0..cfg.k)
+    let views = render_views(&cfg.recipe, cfg.k, cfg.size, cfg.seed, key, &img)?
         .into_par_iter()
-        .map(|v| {
-            let spec = cfg.recipe.view(v);
-            let side = spec.side(cfg.size);
-            let p = sample_view(spec, side, img.height(), img.width(), cfg.seed, key, v);
-            let view = render(&img, spec, side, &p)?;
+        .map(|(p, side, view)| {
             let bytes = match cfg.format {
                 ViewFormat::Raw => view.into_raw(),
                 _ => encode(&view, cfg.format, cfg.quality)?,

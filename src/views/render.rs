@@ -10,7 +10,8 @@ use image::RgbImage;
 use crate::error::{Error, Result};
 use crate::views::ops;
 use crate::views::params::ViewParams;
-use crate::views::recipe::{Interpolation, OpSpec, ViewSpec};
+use crate::views::recipe::{Interpolation, OpSpec, Recipe, ViewSpec};
+use crate::views::sample::sample_view;
 
 thread_local! {
     static RESIZER: RefCell<Resizer> = RefCell::new(Resizer::new());
@@ -50,6 +51,29 @@ pub fn resized_crop(
         .map_err(|e| err!(internal("resize: {e}")))?;
     RgbImage::from_raw(out_w, out_h, dst.into_vec())
         .ok_or_else(|| Error::internal("resize returned a short buffer"))
+}
+
+/// The `k` views of one decoded sample whose key is `key`: each view's params sampled from
+/// `(seed, key, view)`, rendered at that view's side, views in parallel. `views gen` and the online
+/// stream (`views::stream`) both render through here, so their views are the same bytes.
+pub fn render_views(
+    recipe: &Recipe,
+    k: u32,
+    size: u32,
+    seed: u64,
+    key: u64,
+    img: &RgbImage,
+) -> Result<Vec<(ViewParams, u32, RgbImage)>> {
+    use rayon::prelude::*;
+    (0..k)
+        .into_par_iter()
+        .map(|v| {
+            let spec = recipe.view(v);
+            let side = spec.side(size);
+            let p = sample_view(spec, side, img.height(), img.width(), seed, key, v);
+            Ok((p, side, render(img, spec, side, &p)?))
+        })
+        .collect()
 }
 
 /// Render one view: crop + resize to `side`, then the recipe's ops in order, each as recorded.

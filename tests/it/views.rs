@@ -13,6 +13,8 @@ use sluice::views::recipe::{Interpolation, builtin};
 use sluice::views::render::resized_crop;
 use sluice::views::replay::{ViewRow, read_shard};
 use sluice::views::sample::sample_view;
+use sluice::views::source::Columns;
+use sluice::views::stream::{StreamConfig, ViewStream};
 
 use crate::util::*;
 
@@ -834,4 +836,159 @@ fn params_round_trip_through_arrow() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("outside"), "{err}");
+}
+
+fn stream_config(k: u32, size: u32, seed: u64, batch_size: usize) -> StreamConfig {
+    StreamConfig {
+        k,
+        recipe: builtin("simclr").unwrap(),
+        size,
+        seed,
+        batch_size,
+        shuffle: true,
+        max_pixels: 1 << 30,
+        prefetch: 2,
+        cache_bytes: 1 << 30,
+    }
+}
+
+fn dir_columns() -> Columns {
+    Columns {
+        image: "image".into(),
+        label: None,
+        id: None,
+    }
+}
+
+/// (epoch, batch, sample id, view) -> (pixels, params) of every view of an epoch.
+type Epoch = Vec<(usize, String, Option<String>, u16, Vec<u8>, Vec<f32>)>;
+
+fn epoch(stream: &ViewStream, e: u64) -> Epoch {
+    let mut out = Vec::new();
+    for b in stream.epoch(e) {
+        let b = b.unwrap();
+        assert_eq!(b.epoch, e);
+        for s in b.samples {
+            // All K views of a sample travel in one batch.
+            assert_eq!(s.views.len(), stream.config().k as usize, "{}", s.id);
+            for (v, view) in s.views.into_iter().enumerate() {
+                out.push((
+                    b.index,
+                    s.id.clone(),
+                    s.label.clone(),
+                    v as u16,
+                    view.image.into_raw(),
+                    view.params.to_array().to_vec(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Online views: epoch 0 renders exactly the views `views gen` writes for the same seed, recipe,
+/// K and size; a later epoch draws fresh views in a fresh order; every epoch is the same whatever
+/// the prefetch depth or the rayon pool size.
+#[test]
+fn online_views_epoch_0_equals_views_gen_and_later_epochs_are_fresh_and_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gen");
+    ok(views_gen(&images(), &out, 4).args(["--size", "48", "--seed", "11", "--format", "raw"]));
+    let want = keyed(&out);
+    assert_eq!(want.len(), 9 * 4);
+    let stream = ViewStream::open(&images(), &dir_columns(), stream_config(4, 48, 11, 4)).unwrap();
+    assert_eq!(stream.batches(), 3);
+    let e0 = epoch(&stream, 0);
+    assert_eq!(e0.len(), 9 * 4);
+    for (_, id, label, v, px, params) in &e0 {
+        let (gen_px, gen_params) = &want[&(id.clone(), *v)];
+        assert!(px == gen_px, "{id} view {v}: pixels differ from views gen");
+        assert_eq!(params, gen_params, "{id} view {v}");
+        assert_eq!(label.as_deref(), id.split('/').next(), "{id}");
+    }
+    // 4 + 4 + 1 samples per batch.
+    let per_batch = |e: &Epoch, i: usize| e.iter().filter(|r| r.0 == i).count() / 4;
+    assert_eq!(
+        (per_batch(&e0, 0), per_batch(&e0, 1), per_batch(&e0, 2)),
+        (4, 4, 1)
+    );
+
+    let e1 = epoch(&stream, 1);
+    let ids = |e: &Epoch| e.iter().step_by(4).map(|r| r.1.clone()).collect::<Vec<_>>();
+    let mut sorted0 = ids(&e0);
+    let mut sorted1 = ids(&e1);
+    assert_ne!(sorted0, sorted1, "epoch 1 has the order of epoch 0");
+    sorted0.sort();
+    sorted1.sort();
+    assert_eq!(sorted0, sorted1, "an epoch holds every sample once");
+    let fresh = e1
+        .iter()
+        .filter(|r| r.5 != want[&(r.1.clone(), r.3)].1)
+        .count();
+    assert!(
+        fresh >= 30,
+        "only {fresh} of 36 views of epoch 1 have new params"
+    );
+
+    // One worker, no prefetch, cache off: the same bytes.
+    let mut cfg = stream_config(4, 48, 11, 4);
+    cfg.prefetch = 1;
+    cfg.cache_bytes = 0;
+    let slow = ViewStream::open(&images(), &dir_columns(), cfg).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let again = pool.install(|| slow.batch(1, 2).unwrap());
+    let last = e1.iter().filter(|r| r.0 == 2).collect::<Vec<_>>();
+    assert_eq!(again.samples.len(), 1);
+    assert_eq!(again.samples[0].id, last[0].1);
+    for (v, view) in again.samples[0].views.iter().enumerate() {
+        assert!(view.image.as_raw() == &last[v].4, "view {v}");
+    }
+    assert!(
+        epoch(&slow, 1) == e1,
+        "epoch 1 differs with one worker and no cache"
+    );
+}
+
+/// Small and grayscale sources render at the asked size; a corrupt image is named.
+#[test]
+fn online_views_take_small_grayscale_images_and_name_a_corrupt_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    for (class, side) in [("a", 20u32), ("b", 28)] {
+        std::fs::create_dir_all(input.join(class)).unwrap();
+        for i in 0..3u32 {
+            let img = image::GrayImage::from_fn(side, side, |x, y| {
+                image::Luma([((x * 7 + y * 13 + i * 31) % 256) as u8])
+            });
+            img.save(input.join(class).join(format!("{i}.png")))
+                .unwrap();
+        }
+    }
+    let stream = ViewStream::open(&input, &dir_columns(), stream_config(2, 32, 0, 4)).unwrap();
+    let b = stream.batch(0, 0).unwrap();
+    assert_eq!(b.samples.len(), 4);
+    for v in 0..2 {
+        let (px, side) = b.pixels(v).unwrap();
+        assert_eq!((side, px.len()), (32, 4 * 32 * 32 * 3));
+    }
+    std::fs::write(
+        input.join("b").join("9.png"),
+        b"\x89PNG\r\n\x1a\nnot really",
+    )
+    .unwrap();
+    let broken = ViewStream::open(&input, &dir_columns(), stream_config(2, 32, 0, 7)).unwrap();
+    let e = broken
+        .epoch(0)
+        .find_map(|b| b.err())
+        .expect("the corrupt image fails its batch")
+        .to_string();
+    assert!(e.contains("b/9.png"), "{e}");
+    let e = ViewStream::open(&input, &dir_columns(), stream_config(0, 32, 0, 4))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("--k"), "{e}");
 }
