@@ -54,6 +54,9 @@ samples)
   cp "$ocvdata/baboon.jpg" "$im/animal/baboon.jpg"
   cp "$ocvdata/fruits.jpg" "$ocvdata/smarties.png" "$im/food/"
   "$py" -c "from PIL import Image; Image.open('$ocvdata/butterfly.jpg').save('$im/animal/butterfly.webp', 'WEBP', quality=90, method=6)"
+  # Fashion-MNIST: the first 20 test images of each class (labelled SSL evaluation).
+  PYTHON="$py" "$here/scripts/fetch_fashion_mnist.sh" fm 20 >/dev/null
+  rm -rf "$here/samples/fashion-mnist"; cp -r fm/test "$here/samples/fashion-mnist"
   ;;
 bench)
   out=${2:?usage: fetch_samples.sh bench DIR}

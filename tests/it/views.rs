@@ -952,12 +952,28 @@ fn online_views_epoch_0_equals_views_gen_and_later_epochs_are_fresh_and_determin
     );
 }
 
-/// Small and grayscale sources render at the asked size; a corrupt image is named.
+/// Small and grayscale sources render at the asked size (the shipped Fashion-MNIST slice, 28x28
+/// gray, and 20x20 images); labels come from the class folders; a corrupt image is named.
 #[test]
 fn online_views_take_small_grayscale_images_and_name_a_corrupt_one() {
+    let fm = samples().join("fashion-mnist");
+    let stream = ViewStream::open(&fm, &dir_columns(), stream_config(2, 32, 3, 64)).unwrap();
+    assert_eq!((stream.samples().len(), stream.batches()), (200, 4));
+    let mut per_class = BTreeMap::<String, usize>::new();
+    for b in stream.epoch(0) {
+        let b = b.unwrap();
+        for s in &b.samples {
+            *per_class.entry(s.label.clone().unwrap()).or_default() += 1;
+        }
+        let (px, side) = b.pixels(1).unwrap();
+        assert_eq!((side, px.len()), (32, b.samples.len() * 32 * 32 * 3));
+    }
+    assert_eq!(per_class.len(), 10, "{per_class:?}");
+    assert!(per_class.values().all(|&n| n == 20), "{per_class:?}");
+
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
-    for (class, side) in [("a", 20u32), ("b", 28)] {
+    for (class, side) in [("a", 20u32), ("b", 20)] {
         std::fs::create_dir_all(input.join(class)).unwrap();
         for i in 0..3u32 {
             let img = image::GrayImage::from_fn(side, side, |x, y| {
