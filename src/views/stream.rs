@@ -270,9 +270,10 @@ impl ViewStream {
             .map_err(|e| err!(input("image `{}` ({}) {e}", s.id, origin())))?;
         let img = Arc::new(img);
         let size = img.as_raw().len() as u64;
-        if inner.cached.fetch_add(size, Ordering::Relaxed) + size <= inner.cfg.cache_bytes {
-            let _ = inner.decoded[i].set(img.clone());
-        } else {
+        // Room is reserved first; given back when over budget or when another caller (a `batch`
+        // beside an `epoch`) cached this image first.
+        let room = inner.cached.fetch_add(size, Ordering::Relaxed) + size <= inner.cfg.cache_bytes;
+        if !room || inner.decoded[i].set(img.clone()).is_err() {
             inner.cached.fetch_sub(size, Ordering::Relaxed);
         }
         Ok(img)
