@@ -453,16 +453,18 @@ fn render_sample(
     };
     drop(bytes);
     let key = content_key(s.id.as_bytes());
-    let views = render_views(&cfg.recipe, cfg.k, cfg.size, cfg.seed, key, &img)?
-        .into_par_iter()
-        .map(|(p, side, view)| {
+    let views = render_views(
+        &cfg.recipe,
+        (cfg.k, cfg.size, cfg.seed, key),
+        &img,
+        |p, side, view| {
             let bytes = match cfg.format {
                 ViewFormat::Raw => view.into_raw(),
                 _ => encode(&view, cfg.format, cfg.quality)?,
             };
             Ok((p, side, bytes))
-        })
-        .collect::<Result<Vec<_>>>()?;
+        },
+    )?;
     Ok(Ok(views))
 }
 

@@ -54,16 +54,15 @@ pub fn resized_crop(
 }
 
 /// The `k` views of one decoded sample whose key is `key`: each view's params sampled from
-/// `(seed, key, view)`, rendered at that view's side, views in parallel. `views gen` and the online
-/// stream (`views::stream`) both render through here, so their views are the same bytes.
-pub fn render_views(
+/// `(seed, key, view)`, rendered at that view's side and handed to `finish` (encode, keep), views
+/// in parallel, one task per view. `views gen` and the online stream (`views::stream`) both render
+/// through here, so their views are the same bytes.
+pub fn render_views<T: Send>(
     recipe: &Recipe,
-    k: u32,
-    size: u32,
-    seed: u64,
-    key: u64,
+    (k, size, seed, key): (u32, u32, u64, u64),
     img: &RgbImage,
-) -> Result<Vec<(ViewParams, u32, RgbImage)>> {
+    finish: impl Fn(ViewParams, u32, RgbImage) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     use rayon::prelude::*;
     (0..k)
         .into_par_iter()
@@ -71,7 +70,7 @@ pub fn render_views(
             let spec = recipe.view(v);
             let side = spec.side(size);
             let p = sample_view(spec, side, img.height(), img.width(), seed, key, v);
-            Ok((p, side, render(img, spec, side, &p)?))
+            finish(p, side, render(img, spec, side, &p)?)
         })
         .collect()
 }

@@ -237,10 +237,12 @@ impl ViewStream {
         let img = self.image(i, bytes)?;
         let c = &inner.cfg;
         let key = epoch_key(inner.keys[i], epoch);
-        let views = render_views(&c.recipe, c.k, c.size, c.seed, key, &img)?
-            .into_iter()
-            .map(|(params, _, image)| View { image, params })
-            .collect();
+        let views = render_views(
+            &c.recipe,
+            (c.k, c.size, c.seed, key),
+            &img,
+            |params, _, image| Ok(View { image, params }),
+        )?;
         Ok(ViewSample {
             id: s.id.clone(),
             label: s.label.clone(),
