@@ -87,6 +87,7 @@ fn stream(c: &mut Criterion) {
         seed: 0,
         batch_size: 64,
         shuffle: true,
+        drop_last: false,
         max_pixels: 1 << 30,
         prefetch: 2,
         cache_bytes: 1 << 30,

@@ -65,6 +65,9 @@ impl Error {
     pub fn input(msg: impl Into<String>) -> Self {
         Error::Input(msg.into())
     }
+    pub fn backend(msg: impl Into<String>) -> Self {
+        Error::Backend(msg.into())
+    }
     pub fn internal(msg: impl Into<String>) -> Self {
         Error::Internal(msg.into())
     }

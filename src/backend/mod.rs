@@ -1,7 +1,8 @@
 //! Trainer backends behind one trait: burn (pure Rust: ndarray on CPU, cuda behind the `cuda`
 //! feature) and libtorch (`torch` feature: PyTorch's kernels on CPU and CUDA). All run the same
 //! Llama model (`model`), loaded from GGUF or safetensors (`weights`, `gguf`) or initialised from
-//! a seed; which one runs is chosen at run time by name ([`Target`]).
+//! a seed; which one runs is chosen at run time by name ([`Target`]). Image encoders trained by
+//! self-supervised objectives have their own side of the boundary ([`vision`], libtorch only).
 
 mod burn_impl;
 pub mod gguf;
@@ -9,6 +10,9 @@ pub mod model;
 pub mod tokenizer;
 #[cfg(feature = "torch")]
 mod torch_impl;
+#[cfg(feature = "torch")]
+mod torch_vision;
+pub mod vision;
 pub mod weights;
 
 use std::path::Path;

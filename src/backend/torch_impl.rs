@@ -64,7 +64,7 @@ struct Inputs {
 
 /// Runs libtorch work, turning its panics (tch's unchecked ops panic on a libtorch error, e.g.
 /// CUDA out of memory) into a backend error.
-fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(super) fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(p) => {
@@ -79,7 +79,7 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 }
 
 /// Parses `cpu`, `cuda` or `cuda:N`.
-pub fn device(spec: &str) -> Result<Device> {
+pub(super) fn device(spec: &str) -> Result<Device> {
     match spec {
         "cpu" => Ok(Device::Cpu),
         "cuda" => Ok(Device::Cuda(0)),
@@ -453,7 +453,7 @@ impl TorchBackend {
     }
 }
 
-fn torch_version() -> String {
+pub(super) fn torch_version() -> String {
     // libtorch has no version call through tch; the crate pins one exactly.
     "2.11".into()
 }

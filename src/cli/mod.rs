@@ -41,7 +41,7 @@ pub enum Command {
     /// Teacher-logit caches for distillation: cache, inspect.
     #[command(subcommand)]
     Logits(logits::LogitsCommand),
-    /// Train or finetune an LM on sluice data through a backend (cpu, cuda).
+    /// Train through a backend: an LM on a mixture, an image encoder on online views.
     #[command(subcommand)]
     Train(train::TrainCommand),
     /// Model files (GGUF, safetensors): inspect, extract the tokenizer, score text.

@@ -1,8 +1,9 @@
-use crate::cli::train::LmArgs;
+use crate::cli::train::{LmArgs, SslArgs};
 use crate::core::job::{Exec, run_job};
 use crate::core::progress::Progress;
 use crate::error::Result;
 use crate::train::lm::TrainJob;
+use crate::train::ssl::SslJob;
 
 pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
     let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet))?;
@@ -35,6 +36,44 @@ pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
     );
     eprintln!(
         "wrote {} (weights + config.json for transformers, metrics.jsonl, manifest.json)",
+        exec.shown()
+    );
+    Ok(())
+}
+
+pub fn ssl(a: SslArgs, quiet: bool) -> Result<()> {
+    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet))?;
+    let mut job = SslJob::new(a.options, Box::new(std::io::stdout()));
+    let o = run_job(&mut job, &exec)?;
+    let m = &o.manifest;
+    if o.up_to_date {
+        println!(
+            "{} is up to date (fingerprint {})",
+            exec.shown(),
+            &m.header.fingerprint[..12]
+        );
+    }
+    if o.resumed > 0 {
+        eprintln!("resumed from the checkpoint at step {}", o.resumed);
+    }
+    let knn = |r: Option<&crate::train::ssl::SslRow>| r.map_or(0.0, |r| r.knn_top1);
+    eprintln!(
+        "trained a {:?} encoder ({} parameters) on {} with {:?}: {} views; kNN top-1 {:.3} -> {:.3} (raw pixels {:.3}), linear probe {}",
+        m.config.encoder,
+        super::thousands(m.encoder_parameters),
+        m.device,
+        m.config.objective,
+        m.views_seen,
+        knn(m.evals.first()),
+        knn(m.evals.last()),
+        m.pixel_knn_top1,
+        m.evals
+            .last()
+            .and_then(|r| r.linear_top1)
+            .map_or("-".into(), |v| format!("{v:.3}"))
+    );
+    eprintln!(
+        "wrote {} (encoder.safetensors, metrics.jsonl, manifest.json)",
         exec.shown()
     );
     Ok(())

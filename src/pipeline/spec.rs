@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::logits::cache::CacheOptions;
 use crate::mix::options::MixOptions;
 use crate::train::lm::TrainOptions;
+use crate::train::ssl::SslOptions;
 use crate::views::options::ViewsOptions;
 
 /// A pipeline: named steps, run in dependency order, optionally on a schedule.
@@ -98,6 +99,8 @@ pub enum Step {
     Logits(CacheOptions),
     /// `sluice train lm`.
     Train(TrainOptions),
+    /// `sluice train ssl`.
+    Ssl(SslOptions),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -16,6 +16,7 @@ use crate::mix::slices::Slice;
 use crate::pipeline::spec::{SqlStep, Step};
 use crate::pipeline::sql::SqlJob;
 use crate::train::lm::{TrainJob, TrainOptions};
+use crate::train::ssl::{SslJob, SslOptions};
 use crate::views::generate::{ViewsBody, ViewsGen};
 use crate::views::options::ViewsOptions;
 use crate::views::recipe::builtin;
@@ -187,6 +188,40 @@ impl StepKind for TrainOptions {
     }
 }
 
+impl StepKind for SslOptions {
+    type Job = SslJob;
+    const KIND: &'static str = "ssl";
+    fn depends_on(&self) -> &[String] {
+        &self.depends_on
+    }
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        SslOptions::paths_mut(self)
+    }
+    /// The input, and the recipe when it is a file.
+    fn paths(&self) -> Vec<(String, String)> {
+        let mut v = vec![(
+            "/data".to_string(),
+            self.data.to_string_lossy().into_owned(),
+        )];
+        if let Some(r) = self.recipe.as_ref().filter(|r| builtin(r).is_none()) {
+            v.push(("/recipe".into(), r.clone()));
+        }
+        v
+    }
+    fn primary(&self) -> &'static str {
+        "encoder.safetensors"
+    }
+    fn job(&self, env: &StepEnv) -> Result<SslJob> {
+        let mut o = resolved(self, env);
+        o.seed = o.seed.or(Some(env.seed));
+        if let Some(r) = o.recipe.as_mut().filter(|r| builtin(r).is_none()) {
+            *r = (env.resolve)(r).to_string_lossy().into_owned();
+        }
+        // The evaluation table goes to the step's metrics.jsonl, not the pipeline's stdout.
+        Ok(SslJob::new(o, Box::new(std::io::sink())))
+    }
+}
+
 impl StepKind for SqlStep {
     type Job = SqlJob;
     const KIND: &'static str = "sql";
@@ -220,6 +255,7 @@ macro_rules! each {
             Step::Sql($s) => $e,
             Step::Logits($s) => $e,
             Step::Train($s) => $e,
+            Step::Ssl($s) => $e,
         }
     };
 }

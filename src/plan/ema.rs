@@ -1,6 +1,7 @@
 //! The EMA scaling rule (Busbridge et al. 2023): when the batch size scales by `kappa`, an EMA's
 //! momentum `rho` becomes `rho^kappa`, with the learning rate scaled by the optimizer's own rule
-//! (SGD: linear; Adam: square root, with `beta1, beta2 -> beta^kappa`, after Malladi et al.).
+//! (SGD: linear; Adam: square root, with `beta1, beta2 -> beta^kappa`, after Malladi et al.;
+//! LARS: linear, the rule SimCLR and BYOL scale it by).
 
 use serde::Serialize;
 
@@ -13,6 +14,8 @@ use crate::error::{Error, Result};
 pub enum Optimizer {
     Sgd,
     Adam,
+    /// LARS: learning rate scaled linearly with the batch, as SimCLR and BYOL do.
+    Lars,
 }
 
 pub fn scaled_momentum(rho: f64, kappa: f64) -> f64 {
@@ -21,7 +24,7 @@ pub fn scaled_momentum(rho: f64, kappa: f64) -> f64 {
 
 pub fn lr_factor(opt: Optimizer, kappa: f64) -> f64 {
     match opt {
-        Optimizer::Sgd => kappa,
+        Optimizer::Sgd | Optimizer::Lars => kappa,
         Optimizer::Adam => kappa.sqrt(),
     }
 }

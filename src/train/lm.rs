@@ -17,7 +17,8 @@ use crate::core::job::{Ctx, Identity, Job, Manifest};
 use crate::core::manifest::{read_json, write_json};
 use crate::dataset::logits::{CachedSeq, LogitsCache, Mode};
 use crate::dataset::mix::{MixData, Split};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, Result};
+use crate::train::checkpoint;
 
 /// `train lm`'s options, declared once (the CLI flattens them, a pipeline's `kind = "train"` step
 /// holds them). Everything but `backend` decides the trained weights; the fingerprint covers it
@@ -462,55 +463,6 @@ fn write_metrics(out: &Path, evals: &[EvalRow]) -> Result<()> {
     write_atomic(&out.join("metrics.jsonl"), text.as_bytes())
 }
 
-fn checkpoint_dir(out: &Path, step: u64) -> PathBuf {
-    out.join("checkpoints").join(format!("step-{step:08}"))
-}
-
-/// The newest complete checkpoint of this run (directories are renamed into place whole).
-fn latest_checkpoint(out: &Path, fingerprint: &str) -> Option<(PathBuf, CheckpointState)> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out.join("checkpoints"))
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("step-") && !n.ends_with(".tmp"))
-        })
-        .collect();
-    dirs.sort();
-    dirs.into_iter().rev().find_map(|d| {
-        let s: CheckpointState = read_json(&d.join("state.json")).ok()?;
-        (s.fingerprint == fingerprint).then_some((d, s))
-    })
-}
-
-fn save_checkpoint(out: &Path, b: &dyn Backend, state: &CheckpointState) -> Result<()> {
-    let dir = checkpoint_dir(out, state.step);
-    let tmp = dir.with_extension("tmp");
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).at("remove", &tmp)?;
-    }
-    std::fs::create_dir_all(&tmp).at("create", &tmp)?;
-    b.weights()
-        .save_safetensors(&tmp.join("model.safetensors"), b.config())?;
-    b.save_optimizer(&tmp)?;
-    write_json(&tmp.join("state.json"), state)?;
-    std::fs::rename(&tmp, &dir).at("rename into place", &dir)?;
-    // Keep the newest two: the one just written and its predecessor.
-    let parent = out.join("checkpoints");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&parent)
-        .at("list", &parent)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p != &dir && !p.to_string_lossy().ends_with(".tmp"))
-        .collect();
-    dirs.sort();
-    let n = dirs.len();
-    for d in dirs.into_iter().take(n.saturating_sub(1)) {
-        std::fs::remove_dir_all(&d).at("remove", &d)?;
-    }
-    Ok(())
-}
-
 /// `train lm` as a [`Job`]; the data (and the logits cache) are opened when its identity is taken.
 pub struct TrainJob {
     cfg: TrainOptions,
@@ -629,7 +581,9 @@ impl<'a> TrainRun<'a> {
             bail!(input("{}: the train split is empty", data.dir.display()));
         }
         let val = |name: &str| data.has_split(name).then(|| data.split(name)).transpose();
-        let resume = latest_checkpoint(ctx.out, ctx.fingerprint);
+        let resume = checkpoint::latest(ctx.out, |s: &CheckpointState| {
+            s.fingerprint == ctx.fingerprint
+        });
         let (model_cfg, mut w) = match &resume {
             Some((dir, _)) => {
                 let l = weights::load(&dir.join("model.safetensors"))?;
@@ -747,7 +701,12 @@ impl<'a> TrainRun<'a> {
                     &self.evals,
                     self.pending,
                 );
-                save_checkpoint(out, self.b.as_ref(), &state)?;
+                let b = self.b.as_ref();
+                checkpoint::save(out, self.step, &state, |dir| {
+                    b.weights()
+                        .save_safetensors(&dir.join("model.safetensors"), b.config())?;
+                    b.save_optimizer(dir)
+                })?;
             }
         }
         bar.finish_and_clear();

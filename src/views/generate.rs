@@ -294,7 +294,8 @@ fn props(cfg: &ViewsConfig) -> WriterProperties {
         .build()
 }
 
-fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
+/// What identifies the images of `source`: every file's relative path and sha256, hashed.
+pub fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
     let hashed: Vec<(String, u64, String)> = source
         .files
         .par_iter()

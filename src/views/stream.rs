@@ -19,8 +19,8 @@ use crate::core::rng::{KeyedRng, content_key};
 use crate::error::{Error, Result};
 use crate::views::decode::decode;
 use crate::views::params::ViewParams;
-use crate::views::recipe::{MAX_SIZE, Recipe};
-use crate::views::render::render_views;
+use crate::views::recipe::{Interpolation, MAX_SIZE, Recipe};
+use crate::views::render::{render_views, resized_crop};
 use crate::views::source::{Columns, ImageSource, SampleRef};
 
 /// What decides the stream's views and batches (threads and prefetch never change them).
@@ -30,8 +30,11 @@ pub struct StreamConfig {
     pub recipe: Recipe,
     pub size: u32,
     pub seed: u64,
-    /// Samples per batch (views per batch = samples x K); the last batch of an epoch may be short.
+    /// Samples per batch (views per batch = samples x K).
     pub batch_size: usize,
+    /// Leave out an epoch's last, short batch (a trainer's steps all see `batch_size` samples);
+    /// otherwise it is served short.
+    pub drop_last: bool,
     /// Keyed shuffle of the sample order per epoch; off: input order every epoch.
     pub shuffle: bool,
     pub max_pixels: u64,
@@ -108,6 +111,16 @@ pub struct ViewStream(Arc<Inner>);
 impl ViewStream {
     /// Lists the images under `input` (class folders or Parquet, as `views gen` takes them).
     pub fn open(input: &Path, columns: &Columns, cfg: StreamConfig) -> Result<Self> {
+        Self::open_where(input, columns, cfg, &|_| true)
+    }
+
+    /// As [`Self::open`], streaming only the samples `keep` selects (e.g. a trainer's train split).
+    pub fn open_where(
+        input: &Path,
+        columns: &Columns,
+        cfg: StreamConfig,
+        keep: &dyn Fn(&SampleRef) -> bool,
+    ) -> Result<Self> {
         if cfg.k == 0 {
             return Err(Error::config("--k must be at least 1 (views per sample)"));
         }
@@ -120,10 +133,11 @@ impl ViewStream {
         cfg.recipe
             .validate()
             .map_err(|e| err!(config("recipe `{}`: {e}", cfg.recipe.name)))?;
-        let source = ImageSource::open(input, columns)?;
+        let mut source = ImageSource::open(input, columns)?;
         if source.samples.is_empty() {
             bail!(input("no images under {}", input.display()));
         }
+        source.samples.retain(|s| keep(s));
         let keys = source
             .samples
             .iter()
@@ -149,7 +163,12 @@ impl ViewStream {
 
     /// Batches per epoch.
     pub fn batches(&self) -> usize {
-        self.0.keys.len().div_ceil(self.0.cfg.batch_size)
+        let (n, bs) = (self.0.keys.len(), self.0.cfg.batch_size);
+        if self.0.cfg.drop_last {
+            n / bs
+        } else {
+            n.div_ceil(bs)
+        }
     }
 
     /// The samples of `epoch` in order (indices into [`Self::samples`]).
@@ -173,11 +192,16 @@ impl ViewStream {
     /// Every batch of `epoch` in order, rendered up to `prefetch` batches ahead on a producer
     /// thread. Dropping the iterator stops the producer after its current batch.
     pub fn epoch(&self, epoch: u64) -> EpochIter {
+        self.epoch_from(epoch, 0)
+    }
+
+    /// The batches of `epoch` from batch `first` on (a resumed trainer starts mid-epoch).
+    pub fn epoch_from(&self, epoch: u64, first: usize) -> EpochIter {
         let (tx, rx) = sync_channel(self.0.cfg.prefetch.max(1));
         let me = self.clone();
         std::thread::spawn(move || {
             let order = me.order(epoch);
-            for index in 0..me.batches() {
+            for index in first..me.batches() {
                 let b = me.render_batch(epoch, index, &order);
                 let failed = b.is_err();
                 if tx.send(b).is_err() || failed {
@@ -194,9 +218,26 @@ impl ViewStream {
         let picked = picked
             .filter(|p| !p.is_empty())
             .ok_or_else(|| err!(internal("batch {index} is past the epoch's end")))?;
+        let bytes = self.load(picked)?;
+        // Collected whole, then the first failure in batch order is reported.
+        let samples = picked
+            .par_iter()
+            .zip(bytes)
+            .map(|(&i, b)| self.render_sample(epoch, i, b))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ViewBatch {
+            epoch,
+            index,
+            samples,
+        })
+    }
+
+    /// The bytes of samples `picked` not cached yet: Parquet rows read together (each file once);
+    /// image files are left to the worker decoding them (None), as are cached samples.
+    fn load(&self, picked: &[usize]) -> Result<Vec<Option<std::io::Result<Vec<u8>>>>> {
         let inner = &self.0;
-        // Parquet rows are read together (each file once); image files by the worker decoding
-        // them; cached samples not at all.
         let mut bytes: Vec<Option<std::io::Result<Vec<u8>>>> =
             picked.iter().map(|_| None).collect();
         if inner.source.is_parquet() {
@@ -211,19 +252,7 @@ impl ViewStream {
                 bytes[j] = Some(b);
             }
         }
-        // Collected whole, then the first failure in batch order is reported.
-        let samples = picked
-            .par_iter()
-            .zip(bytes)
-            .map(|(&i, b)| self.render_sample(epoch, i, b))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect::<Result<Vec<_>>>()?;
-        Ok(ViewBatch {
-            epoch,
-            index,
-            samples,
-        })
+        Ok(bytes)
     }
 
     fn render_sample(
@@ -248,6 +277,20 @@ impl ViewStream {
             label: s.label.clone(),
             views,
         })
+    }
+
+    /// Samples `idx` whole, each resized to `size` x `size` with no augmentation (what an
+    /// evaluation embeds), decoded on the rayon pool.
+    pub fn plain(&self, idx: &[usize]) -> Result<Vec<RgbImage>> {
+        let size = self.0.cfg.size;
+        idx.par_iter()
+            .zip(self.load(idx)?)
+            .map(|(&i, b)| {
+                let img = self.image(i, b)?;
+                let whole = (0, 0, img.height(), img.width());
+                resized_crop(&img, whole, size, size, Interpolation::Bilinear)
+            })
+            .collect()
     }
 
     /// The decoded pixels of sample `i`: from the cache, or decoded from `bytes` (read here when

@@ -44,7 +44,7 @@ fn start_holding(cmd: &mut Command, lock_dir: &Path) -> Child {
 
 /// Run `make(out)` twice at once on one directory and once alone: the second concurrent run is
 /// refused as busy, naming the directory and the holder, and the first ends as the solo run did.
-fn two_runs_on_one_out(tmp: &Path, name: &str, make: &dyn Fn(&Path) -> Command, lock_in: &str) {
+pub fn two_runs_on_one_out(tmp: &Path, name: &str, make: &dyn Fn(&Path) -> Command, lock_in: &str) {
     let solo = tmp.join(format!("{name}-solo"));
     ok(&mut make(&solo));
     let shared = tmp.join(format!("{name}-shared"));

@@ -10,6 +10,7 @@ mod mixture;
 mod pipeline;
 mod plan;
 mod resume;
+mod ssl;
 mod store;
 mod tokenize;
 mod tokenizer;

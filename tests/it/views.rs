@@ -846,6 +846,7 @@ fn stream_config(k: u32, size: u32, seed: u64, batch_size: usize) -> StreamConfi
         seed,
         batch_size,
         shuffle: true,
+        drop_last: false,
         max_pixels: 1 << 30,
         prefetch: 2,
         cache_bytes: 1 << 30,

@@ -9,7 +9,8 @@ import importlib
 import sys
 
 MODULES = ["pyarrow", "pyarrow.parquet", "numpy", "tokenizers", "torch", "torchvision", "PIL",
-           "transformers", "gguf", "gguf.quants", "accelerate", "moto.server", "boto3", "requests"]
+           "transformers", "gguf", "gguf.quants", "accelerate", "moto.server", "boto3", "requests",
+           "safetensors.torch"]
 
 missing = []
 for name in MODULES:
