@@ -68,3 +68,15 @@ for args in "--k 64" "--mode sample --draws 50"; do
   "$bin" logits cache --quiet --data "$out/mix" --teacher "$M" --backend torch --device cuda $args \
     --limit 64 --splits train --batch-size 8 --out "$out/$name"
 done
+
+echo "# 4. train ssl on cuda: ResNet-18 (width 1, 32 px) SimCLR on the Fashion-MNIST slice; the loader's"
+echo "#    share of step time (data_wait_seconds / step_seconds, goal < 5 %) and views/s consumed"
+"$bin" train ssl --quiet --data samples/fashion-mnist --backend torch --device cuda --size 32 \
+  --batch-size 64 --steps 100 --eval-every 50 --out "$out/ssl" >/dev/null
+"$py" - "$out/ssl/manifest.json" <<'EOF2'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(json.dumps({"device": m["device"], "views_per_s": m["views_seen"] / m["step_seconds"],
+                  "wait_share": m["data_wait_seconds"] / m["step_seconds"],
+                  "knn": [e["knn_top1"] for e in m["evals"]]}))
+EOF2

@@ -392,7 +392,7 @@ impl Optim {
                             let (pn, dn) = (p.norm(), d.norm());
                             let ok = pn.gt(0.0).logical_and(&dn.gt(0.0));
                             let trust = (&pn * LARS_ETA / &dn).where_self(&ok, &pn.ones_like());
-                            d = d * trust;
+                            d *= trust;
                         }
                         let _ = s1.g_mul_scalar_(MOMENTUM);
                         let _ = s1.g_add_(&d);

@@ -279,7 +279,8 @@ impl SslOptions {
         if self.steps == 0 || self.batch_size < 2 {
             return bad("--steps must be at least 1 and --batch-size at least 2".into());
         }
-        if !(self.lr > 0.0 && self.lr.is_finite()) || !(self.temperature > 0.0) {
+        let positive = |v: f64| v > 0.0 && v.is_finite();
+        if !positive(self.lr) || !positive(self.temperature) {
             return bad("--lr and --temperature must be positive numbers".into());
         }
         if !(self.width > 0.0 && self.width <= 4.0) {
@@ -518,8 +519,13 @@ impl Eval {
                 classes
             ));
         }
-        let (held, train): (Vec<usize>, Vec<usize>) =
-            (0..samples.len()).partition(|&i| held_out(&samples[i].id, cfg.eval_frac));
+        // In hash order, so that `--eval-samples` keeps a sample of every class, not the first
+        // folders.
+        let mut order: Vec<usize> = (0..samples.len()).collect();
+        order.sort_by_key(|&i| (content_key(samples[i].id.as_bytes()), i));
+        let (held, train): (Vec<usize>, Vec<usize>) = order
+            .into_iter()
+            .partition(|&i| held_out(&samples[i].id, cfg.eval_frac));
         if held.is_empty() || train.is_empty() {
             bail!(input(
                 "--eval-frac {} holds out {} of {} samples in {}: both splits need samples",

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{fails, manifest, ok, samples, sluice};
+use crate::util::{fails, samples, sluice};
+#[cfg(feature = "torch")]
+use crate::util::{manifest, ok};
 
 fn fashion() -> PathBuf {
     samples().join("fashion-mnist")
@@ -36,6 +38,7 @@ fn ssl(data: &Path, out: &Path, steps: u32, extra: &[&str]) -> Command {
     c
 }
 
+#[cfg(feature = "torch")]
 fn rows(out: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(out.join("metrics.jsonl"))
         .unwrap()
@@ -44,6 +47,7 @@ fn rows(out: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+#[cfg(feature = "torch")]
 fn f(v: &serde_json::Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
@@ -360,6 +364,12 @@ fn bad_inputs_and_flags_are_refused_with_their_class() {
     .unwrap();
     let e = fails(&mut ssl(&bad, &out, 2, &[]), 3);
     assert!(e.contains("coat/zz-broken.png"), "{e}");
+
+    // A build without libtorch says how to get it (backend class).
+    if !cfg!(feature = "torch") {
+        let e = fails(&mut ssl(&fashion(), &out, 2, &[]), 5);
+        assert!(e.contains("--features torch"), "{e}");
+    }
 }
 
 #[cfg(feature = "torch")]
