@@ -131,7 +131,7 @@ kind = "teleport"
         "line 3: /colour: unknown key `colour`",
         "line 12: /steps/a/inject: expected string",
         "line 14: /steps/a/seq_len: -4 is below the minimum 0",
-        "line 27: /steps/d: `kind` must be one of \"mix\", \"views\", \"sql\", \"logits\", \"train\" (found \"teleport\")",
+        "line 27: /steps/d: `kind` must be one of \"mix\", \"views\", \"sql\", \"logits\", \"train\", \"ssl\" (found \"teleport\")",
     ] {
         assert!(err.contains(want), "missing `{want}` in:\n{err}");
     }
