@@ -91,6 +91,24 @@ pub(super) fn device(spec: &str) -> Result<Device> {
     }
 }
 
+/// The device `spec` names, checked against the CUDA devices libtorch sees; on the CPU, libtorch's
+/// intra-op pool sized like sluice's own (the same bits for the same inputs).
+pub(super) fn open_device(spec: &str) -> Result<Device> {
+    let dev = device(spec)?;
+    if let Device::Cuda(n) = dev {
+        let have = tch::Cuda::device_count();
+        if (n as i64) >= have {
+            bail!(backend(
+                "backend `torch`: --device {spec} asked, libtorch sees {have} CUDA device(s)"
+            ));
+        }
+    }
+    if dev == Device::Cpu {
+        tch::set_num_threads(rayon::current_num_threads() as i32);
+    }
+    Ok(dev)
+}
+
 pub fn open(
     spec: &str,
     cfg: &LlamaConfig,
@@ -98,19 +116,7 @@ pub fn open(
     optim: &OptimConfig,
 ) -> Result<Box<dyn Backend>> {
     cfg.check()?;
-    let dev = device(spec)?;
-    if let Device::Cuda(n) = dev {
-        let have = tch::Cuda::device_count();
-        if (n as i64) >= have {
-            return Err(Error::Backend(format!(
-                "backend `torch`: --device {spec} asked, libtorch sees {have} CUDA device(s)"
-            )));
-        }
-    }
-    // Same bits for the same inputs on CPU: one intra-op pool sized like sluice's own.
-    if dev == Device::Cpu {
-        tch::set_num_threads(rayon::current_num_threads() as i32);
-    }
+    let dev = open_device(spec)?;
     guarded("loading weights", || {
         TorchBackend::new(cfg, w, optim, dev).map(|b| Box::new(b) as Box<dyn Backend>)
     })

@@ -10,7 +10,7 @@ use tch::nn;
 use tch::{Device, Kind, Tensor};
 
 use super::Capabilities;
-use super::torch_impl::{device, guarded, torch_version};
+use super::torch_impl::{guarded, open_device, torch_version};
 use super::vision::{
     EncoderKind, Images, Objective, OptimizerKind, SslBackend, SslBatch, SslModelConfig, StepLoss,
 };
@@ -416,29 +416,22 @@ pub struct TorchSsl {
 }
 
 pub fn open(spec: &str, cfg: &SslModelConfig) -> Result<Box<dyn SslBackend>> {
-    let dev = device(spec)?;
-    if let Device::Cuda(n) = dev {
-        let have = tch::Cuda::device_count();
-        if (n as i64) >= have {
-            bail!(backend(
-                "backend `torch`: --device {spec} asked, libtorch sees {have} CUDA device(s)"
-            ));
-        }
-    }
-    if dev == Device::Cpu {
-        tch::set_num_threads(rayon::current_num_threads() as i32);
-    }
+    let dev = open_device(spec)?;
     guarded("building the encoder", || {
         // Every initial weight is drawn from the seed (libtorch's generator, on the CPU).
         tch::manual_seed(cfg.seed as i64);
         let byol = cfg.objective == Objective::Byol;
         let online = Net::new(cfg, dev, byol);
-        let target = byol.then(|| {
-            let mut t = Net::new(cfg, dev, false);
-            t.vs.freeze();
-            let _ = t.vs.copy(&online.vs);
-            t
-        });
+        let target = match byol {
+            true => {
+                let mut t = Net::new(cfg, dev, false);
+                t.vs.freeze();
+                t.vs.copy(&online.vs)
+                    .map_err(|e| err!(internal("byol target from the online network: {e}")))?;
+                Some(t)
+            }
+            false => None,
+        };
         let state = online
             .params()
             .iter()

@@ -1,5 +1,5 @@
 use crate::cli::train::{LmArgs, SslArgs};
-use crate::core::job::{Exec, run_job};
+use crate::core::job::{Exec, Outcome, run_job};
 use crate::core::progress::Progress;
 use crate::error::Result;
 use crate::train::lm::TrainJob;
@@ -9,17 +9,8 @@ pub fn lm(a: LmArgs, quiet: bool) -> Result<()> {
     let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet))?;
     let mut job = TrainJob::new(a.options, Box::new(std::io::stdout()));
     let o = run_job(&mut job, &exec)?;
+    report(&o, &exec);
     let m = &o.manifest;
-    if o.up_to_date {
-        println!(
-            "{} is up to date (fingerprint {})",
-            exec.shown(),
-            &m.header.fingerprint[..12]
-        );
-    }
-    if o.resumed > 0 {
-        eprintln!("resumed from the checkpoint at step {}", o.resumed);
-    }
     let last = m.evals.last();
     let first = m.evals.first();
     let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
@@ -45,17 +36,8 @@ pub fn ssl(a: SslArgs, quiet: bool) -> Result<()> {
     let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet))?;
     let mut job = SslJob::new(a.options, Box::new(std::io::stdout()));
     let o = run_job(&mut job, &exec)?;
+    report(&o, &exec);
     let m = &o.manifest;
-    if o.up_to_date {
-        println!(
-            "{} is up to date (fingerprint {})",
-            exec.shown(),
-            &m.header.fingerprint[..12]
-        );
-    }
-    if o.resumed > 0 {
-        eprintln!("resumed from the checkpoint at step {}", o.resumed);
-    }
     let knn = |r: Option<&crate::train::ssl::SslRow>| r.map_or(0.0, |r| r.knn_top1);
     eprintln!(
         "trained a {:?} encoder ({} parameters) on {} with {:?}: {} views; kNN top-1 {:.3} -> {:.3} (raw pixels {:.3}), linear probe {}",
@@ -77,4 +59,18 @@ pub fn ssl(a: SslArgs, quiet: bool) -> Result<()> {
         exec.shown()
     );
     Ok(())
+}
+
+/// What every trainer says first: a finished output left alone, or the checkpoint resumed from.
+fn report<B>(o: &Outcome<B>, exec: &Exec) {
+    if o.up_to_date {
+        println!(
+            "{} is up to date (fingerprint {})",
+            exec.shown(),
+            &o.manifest.header.fingerprint[..12]
+        );
+    }
+    if o.resumed > 0 {
+        eprintln!("resumed from the checkpoint at step {}", o.resumed);
+    }
 }

@@ -20,14 +20,13 @@ use crate::backend::vision::{
 use crate::backend::{BackendKind, Target};
 use crate::core::fingerprint::sha256_file;
 use crate::core::job::{Ctx, Identity, Job, Manifest};
-use crate::core::manifest::InputFingerprint;
 use crate::core::rng::{content_key, unit};
 use crate::dataset::views::InputReport;
 use crate::error::{Error, Result};
 use crate::plan::ema;
 use crate::train::checkpoint;
 use crate::train::probe::{self, Labelled};
-use crate::views::generate::fingerprint_inputs;
+use crate::views::generate::image_inputs;
 use crate::views::params::ViewParams;
 use crate::views::recipe::{MAX_SIZE, Recipe};
 use crate::views::source::{Columns, ImageSource, SampleRef};
@@ -449,16 +448,7 @@ impl Job for SslJob {
     /// The options without the data's path, the images' contents and the resolved backend.
     fn identity(&mut self, id: &mut Identity) -> Result<()> {
         let source = ImageSource::open(&self.cfg.data, &columns())?;
-        let input = id.pool()?.install(|| fingerprint_inputs(&source))?;
-        id.input(
-            "images",
-            InputFingerprint {
-                path: input.root.clone(),
-                bytes: input.bytes,
-                sha256: Some(input.sha256.clone()),
-                etag: None,
-            },
-        );
+        let input = image_inputs(id, &source)?;
         id.add(
             "config",
             SslOptions {

@@ -148,16 +148,7 @@ impl Job for ViewsGen {
 
     fn identity(&mut self, id: &mut Identity) -> Result<()> {
         let source = ImageSource::open(&self.cfg.input, &self.cfg.columns)?;
-        let input = id.pool()?.install(|| fingerprint_inputs(&source))?;
-        id.input(
-            "images",
-            InputFingerprint {
-                path: input.root.clone(),
-                bytes: input.bytes,
-                sha256: Some(input.sha256.clone()),
-                etag: None,
-            },
-        );
+        let input = image_inputs(id, &source)?;
         id.add("config", &self.cfg)?;
         self.opened = Some((source, input));
         Ok(())
@@ -294,8 +285,23 @@ fn props(cfg: &ViewsConfig) -> WriterProperties {
         .build()
 }
 
-/// What identifies the images of `source`: every file's relative path and sha256, hashed.
-pub fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
+/// The images of `source` as an input of `id` (role `images`): every file's relative path and
+/// sha256, hashed on the run's workers.
+pub fn image_inputs(id: &mut Identity, source: &ImageSource) -> Result<InputReport> {
+    let input = id.pool()?.install(|| fingerprint_inputs(source))?;
+    id.input(
+        "images",
+        InputFingerprint {
+            path: input.root.clone(),
+            bytes: input.bytes,
+            sha256: Some(input.sha256.clone()),
+            etag: None,
+        },
+    );
+    Ok(input)
+}
+
+fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
     let hashed: Vec<(String, u64, String)> = source
         .files
         .par_iter()
