@@ -26,10 +26,11 @@ use crate::error::{Error, Result};
 use crate::plan::ema;
 use crate::train::checkpoint;
 use crate::train::probe::{self, Labelled};
-use crate::views::generate::image_inputs;
+use crate::views::generate::{Files, hashed_inputs, image_inputs};
 use crate::views::params::ViewParams;
 use crate::views::recipe::{MAX_SIZE, Recipe};
 use crate::views::source::{Columns, ImageSource, SampleRef};
+use crate::views::stored::StoredInfo;
 use crate::views::stream::{StreamConfig, ViewBatch, ViewStream};
 
 /// `train ssl`'s options, declared once (the CLI flattens them, a pipeline's `kind = "ssl"` step
@@ -41,8 +42,9 @@ pub struct SslOptions {
     #[arg(skip)]
     #[serde(default)]
     pub depends_on: Vec<String>,
-    /// Images in class folders (DIR/CLASS/x.png; the label is used only for evaluation) or
-    /// Parquet file(s) with an image column and a `label` column.
+    /// Images in class folders (DIR/CLASS/x.png; the label is used only for evaluation),
+    /// Parquet file(s) with an image column and a `label` column, or a `views gen` output (its
+    /// stored views, the same in every epoch; evaluation embeds each sample's view 0).
     #[arg(long, value_name = "PATH")]
     pub data: PathBuf,
     #[arg(long, value_enum, default_value_t = simclr())]
@@ -189,12 +191,26 @@ impl SslOptions {
         })
     }
 
+    /// The recipe asked for; a `views gen` output's own recipe when the data is one.
     fn recipe(&self) -> Result<Recipe> {
-        Recipe::resolve(
-            self.recipe
-                .as_deref()
-                .unwrap_or(self.objective.default_recipe()),
-        )
+        let Some(stored) = StoredInfo::detect(&self.data)? else {
+            return Recipe::resolve(
+                self.recipe
+                    .as_deref()
+                    .unwrap_or(self.objective.default_recipe()),
+            );
+        };
+        let recipe = stored.meta.recipe;
+        if let Some(asked) = &self.recipe
+            && Recipe::resolve(asked)? != recipe
+        {
+            bail!(config(
+                "--recipe {asked}: {} was rendered with recipe `{}`",
+                self.data.display(),
+                recipe.name
+            ));
+        }
+        Ok(recipe)
     }
 
     /// Batch size over the reference batch, when the EMA scaling rule applies.
@@ -299,6 +315,9 @@ impl SslOptions {
         }
         if self.proj_hidden == 0 || self.proj_dim == 0 || self.eval_samples == 0 {
             return bad("--proj-hidden, --proj-dim and --eval-samples must be at least 1".into());
+        }
+        if let Some(stored) = StoredInfo::detect(&self.data)? {
+            stored.serves(k, self.size)?;
         }
         let recipe = self.recipe()?;
         let sides: Vec<u32> = (0..k).map(|v| recipe.view(v).side(self.size)).collect();
@@ -447,8 +466,18 @@ impl Job for SslJob {
 
     /// The options without the data's path, the images' contents and the resolved backend.
     fn identity(&mut self, id: &mut Identity) -> Result<()> {
-        let source = ImageSource::open(&self.cfg.data, &columns())?;
-        let input = image_inputs(id, &source)?;
+        let input = match StoredInfo::detect(&self.cfg.data)? {
+            Some(stored) => {
+                let files = Files {
+                    kind: "views",
+                    root: &stored.dir,
+                    files: &stored.shards,
+                    ignored: 0,
+                };
+                hashed_inputs(id, "views", files)?
+            }
+            None => image_inputs(id, &ImageSource::open(&self.cfg.data, &columns())?)?,
+        };
         id.add(
             "config",
             SslOptions {
@@ -654,9 +683,9 @@ impl<'a> SslRun<'a> {
             cache_bytes: 0,
             ..stream_cfg.clone()
         };
-        let all = ViewStream::open(&cfg.data, &columns(), all_cfg)?;
+        let all = ViewStream::open_data(&cfg.data, &columns(), all_cfg, &|_| true)?;
         let eval = Eval::open(cfg, &all)?;
-        let stream = ViewStream::open_where(&cfg.data, &columns(), stream_cfg, &|s| {
+        let stream = ViewStream::open_data(&cfg.data, &columns(), stream_cfg, &|s| {
             !held_out(&s.id, cfg.eval_frac)
         })?;
         if stream.batches() == 0 {

@@ -288,9 +288,30 @@ fn props(cfg: &ViewsConfig) -> WriterProperties {
 /// The images of `source` as an input of `id` (role `images`): every file's relative path and
 /// sha256, hashed on the run's workers.
 pub fn image_inputs(id: &mut Identity, source: &ImageSource) -> Result<InputReport> {
-    let input = id.pool()?.install(|| fingerprint_inputs(source))?;
+    let files = Files {
+        kind: source.kind(),
+        root: &source.root,
+        files: &source.files,
+        ignored: source.ignored,
+    };
+    hashed_inputs(id, "images", files)
+}
+
+/// Input files of a run, under one root.
+pub struct Files<'a> {
+    pub kind: &'a str,
+    pub root: &'a std::path::Path,
+    pub files: &'a [std::path::PathBuf],
+    /// Files under the root that were not read.
+    pub ignored: u64,
+}
+
+/// `files` as an input of `id` under `role`: every file's relative path and sha256, hashed on the
+/// run's workers.
+pub fn hashed_inputs(id: &mut Identity, role: &str, files: Files) -> Result<InputReport> {
+    let input = id.pool()?.install(|| fingerprint_inputs(&files))?;
     id.input(
-        "images",
+        role,
         InputFingerprint {
             path: input.root.clone(),
             bytes: input.bytes,
@@ -301,13 +322,13 @@ pub fn image_inputs(id: &mut Identity, source: &ImageSource) -> Result<InputRepo
     Ok(input)
 }
 
-fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
+fn fingerprint_inputs(source: &Files) -> Result<InputReport> {
     let hashed: Vec<(String, u64, String)> = source
         .files
         .par_iter()
         .map(|f| {
             let bytes = std::fs::metadata(f).at("stat", f)?.len();
-            let rel = f.strip_prefix(&source.root).unwrap_or(f);
+            let rel = f.strip_prefix(source.root).unwrap_or(f);
             Ok((rel.display().to_string(), bytes, sha256_file(f)?))
         })
         .collect::<Result<_>>()?;
@@ -316,7 +337,7 @@ fn fingerprint_inputs(source: &ImageSource) -> Result<InputReport> {
         .map(|(p, _, h)| format!("{h}  {p}\n"))
         .collect();
     Ok(InputReport {
-        kind: source.kind().into(),
+        kind: source.kind.into(),
         root: source.root.display().to_string(),
         files: hashed.len() as u64,
         bytes: hashed.iter().map(|h| h.1).sum(),

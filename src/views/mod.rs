@@ -11,6 +11,7 @@ pub mod render;
 pub mod replay;
 pub mod sample;
 pub mod source;
+pub mod stored;
 pub mod stream;
 
 // The recipe and the parameter record are part of the views format (`dataset::views`).

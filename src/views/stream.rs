@@ -22,6 +22,7 @@ use crate::views::params::ViewParams;
 use crate::views::recipe::{Interpolation, MAX_SIZE, Recipe};
 use crate::views::render::{render_views, resized_crop};
 use crate::views::source::{Columns, ImageSource, SampleRef};
+use crate::views::stored::{Stored, StoredInfo};
 
 /// What decides the stream's views and batches (threads and prefetch never change them).
 #[derive(Clone, Debug)]
@@ -96,15 +97,31 @@ pub fn epoch_key(key: u64, epoch: u64) -> u64 {
     content_key(&b)
 }
 
-struct Inner {
-    cfg: StreamConfig,
-    source: ImageSource,
-    keys: Vec<u64>,
-    decoded: Vec<OnceLock<Arc<RgbImage>>>,
-    cached: AtomicU64,
+/// Where a stream's views come from: rendered now from images ([`Rendered`]), or read back from a
+/// `views gen` output ([`Stored`]).
+pub trait Producer: Send + Sync {
+    /// The samples, in input order.
+    fn samples(&self) -> &[SampleRef];
+    /// The K views of samples `picked` (indices into [`Self::samples`]) in `epoch`, drawn with
+    /// `keys` (one per sample), in `picked` order.
+    fn views(
+        &self,
+        cfg: &StreamConfig,
+        epoch: u64,
+        keys: &[u64],
+        picked: &[usize],
+    ) -> Result<Vec<ViewSample>>;
+    /// Samples `idx` as one unaugmented `size` x `size` image each (what an evaluation embeds).
+    fn plain(&self, size: u32, idx: &[usize]) -> Result<Vec<RgbImage>>;
 }
 
-/// Images and a recipe, rendered epoch by epoch.
+struct Inner {
+    cfg: StreamConfig,
+    producer: Box<dyn Producer>,
+    keys: Vec<u64>,
+}
+
+/// Samples served epoch by epoch in keyed batches, their views from a [`Producer`].
 #[derive(Clone)]
 pub struct ViewStream(Arc<Inner>);
 
@@ -121,40 +138,57 @@ impl ViewStream {
         cfg: StreamConfig,
         keep: &dyn Fn(&SampleRef) -> bool,
     ) -> Result<Self> {
-        if cfg.k == 0 {
-            return Err(Error::config("--k must be at least 1 (views per sample)"));
-        }
-        if cfg.size == 0 || cfg.size > MAX_SIZE {
-            bail!(config("--size {} is outside 1..={MAX_SIZE}", cfg.size));
-        }
-        if cfg.batch_size == 0 {
-            return Err(Error::config("--batch-size must be at least 1"));
-        }
-        cfg.recipe
-            .validate()
-            .map_err(|e| err!(config("recipe `{}`: {e}", cfg.recipe.name)))?;
+        check(&cfg)?;
         let mut source = ImageSource::open(input, columns)?;
         if source.samples.is_empty() {
             bail!(input("no images under {}", input.display()));
         }
         source.samples.retain(|s| keep(s));
-        let keys = source
-            .samples
+        let producer = Rendered {
+            decoded: source.samples.iter().map(|_| OnceLock::new()).collect(),
+            source,
+            cached: AtomicU64::new(0),
+            max_pixels: cfg.max_pixels,
+            cache_bytes: cfg.cache_bytes,
+        };
+        Self::new(cfg, Box::new(producer))
+    }
+
+    /// As [`Self::open_where`] when `input` is a folder of images or Parquet; a finished
+    /// `views gen` output serves its stored views instead ([`Stored`]).
+    pub fn open_data(
+        input: &Path,
+        columns: &Columns,
+        cfg: StreamConfig,
+        keep: &dyn Fn(&SampleRef) -> bool,
+    ) -> Result<Self> {
+        match StoredInfo::detect(input)? {
+            Some(info) => {
+                check(&cfg)?;
+                let stored = Stored::open(&info, &cfg, keep)?;
+                Self::new(cfg, Box::new(stored))
+            }
+            None => Self::open_where(input, columns, cfg, keep),
+        }
+    }
+
+    /// A stream over `producer`'s samples.
+    pub fn new(cfg: StreamConfig, producer: Box<dyn Producer>) -> Result<Self> {
+        check(&cfg)?;
+        let keys = producer
+            .samples()
             .iter()
             .map(|s| content_key(s.id.as_bytes()))
             .collect();
-        let decoded = source.samples.iter().map(|_| OnceLock::new()).collect();
         Ok(ViewStream(Arc::new(Inner {
             cfg,
-            source,
+            producer,
             keys,
-            decoded,
-            cached: AtomicU64::new(0),
         })))
     }
 
     pub fn samples(&self) -> &[SampleRef] {
-        &self.0.source.samples
+        self.0.producer.samples()
     }
 
     pub fn config(&self) -> &StreamConfig {
@@ -218,15 +252,7 @@ impl ViewStream {
         let picked = picked
             .filter(|p| !p.is_empty())
             .ok_or_else(|| err!(internal("batch {index} is past the epoch's end")))?;
-        let bytes = self.load(picked)?;
-        // Collected whole, then the first failure in batch order is reported.
-        let samples = picked
-            .par_iter()
-            .zip(bytes)
-            .map(|(&i, b)| self.render_sample(epoch, i, b))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect::<Result<Vec<_>>>()?;
+        let samples = self.0.producer.views(&self.0.cfg, epoch, &self.0.keys, picked)?;
         Ok(ViewBatch {
             epoch,
             index,
@@ -234,55 +260,79 @@ impl ViewStream {
         })
     }
 
-    /// The bytes of samples `picked` not cached yet: Parquet rows read together (each file once);
-    /// image files are left to the worker decoding them (None), as are cached samples.
-    fn load(&self, picked: &[usize]) -> Result<Vec<Option<std::io::Result<Vec<u8>>>>> {
-        let inner = &self.0;
-        let mut bytes: Vec<Option<std::io::Result<Vec<u8>>>> =
-            picked.iter().map(|_| None).collect();
-        if inner.source.is_parquet() {
-            let missing: Vec<usize> = (0..picked.len())
-                .filter(|&j| inner.decoded[picked[j]].get().is_none())
-                .collect();
-            let refs: Vec<&SampleRef> = missing
-                .iter()
-                .map(|&j| &inner.source.samples[picked[j]])
-                .collect();
-            for (j, b) in missing.into_iter().zip(inner.source.load(&refs)?) {
-                bytes[j] = Some(b);
-            }
-        }
-        Ok(bytes)
-    }
-
-    fn render_sample(
-        &self,
-        epoch: u64,
-        i: usize,
-        bytes: Option<std::io::Result<Vec<u8>>>,
-    ) -> Result<ViewSample> {
-        let inner = &self.0;
-        let s = &inner.source.samples[i];
-        let img = self.image(i, bytes)?;
-        let c = &inner.cfg;
-        let key = epoch_key(inner.keys[i], epoch);
-        let views = render_views(
-            &c.recipe,
-            (c.k, c.size, c.seed, key),
-            &img,
-            |params, _, image| Ok(View { image, params }),
-        )?;
-        Ok(ViewSample {
-            id: s.id.clone(),
-            label: s.label.clone(),
-            views,
-        })
-    }
-
     /// Samples `idx` whole, each resized to `size` x `size` with no augmentation (what an
-    /// evaluation embeds), decoded on the rayon pool.
+    /// evaluation embeds).
     pub fn plain(&self, idx: &[usize]) -> Result<Vec<RgbImage>> {
-        let size = self.0.cfg.size;
+        self.0.producer.plain(self.0.cfg.size, idx)
+    }
+}
+
+/// The checks every stream's configuration passes.
+pub fn check(cfg: &StreamConfig) -> Result<()> {
+    if cfg.k == 0 {
+        return Err(Error::config("--k must be at least 1 (views per sample)"));
+    }
+    if cfg.size == 0 || cfg.size > MAX_SIZE {
+        bail!(config("--size {} is outside 1..={MAX_SIZE}", cfg.size));
+    }
+    if cfg.batch_size == 0 {
+        return Err(Error::config("--batch-size must be at least 1"));
+    }
+    cfg.recipe
+        .validate()
+        .map_err(|e| err!(config("recipe `{}`: {e}", cfg.recipe.name)))
+}
+
+/// Views rendered from images with the recipe, each image decoded once and kept (up to
+/// `cache_bytes`) across epochs.
+struct Rendered {
+    source: ImageSource,
+    decoded: Vec<OnceLock<Arc<RgbImage>>>,
+    cached: AtomicU64,
+    max_pixels: u64,
+    cache_bytes: u64,
+}
+
+impl Producer for Rendered {
+    fn samples(&self) -> &[SampleRef] {
+        &self.source.samples
+    }
+
+    fn views(
+        &self,
+        cfg: &StreamConfig,
+        epoch: u64,
+        keys: &[u64],
+        picked: &[usize],
+    ) -> Result<Vec<ViewSample>> {
+        let bytes = self.load(picked)?;
+        // Collected whole, then the first failure in batch order is reported.
+        picked
+            .par_iter()
+            .zip(bytes)
+            .map(|(&i, b)| {
+                let s = &self.source.samples[i];
+                let img = self.image(i, b)?;
+                let key = epoch_key(keys[i], epoch);
+                let views = render_views(
+                    &cfg.recipe,
+                    (cfg.k, cfg.size, cfg.seed, key),
+                    &img,
+                    |params, _, image| Ok(View { image, params }),
+                )?;
+                Ok(ViewSample {
+                    id: s.id.clone(),
+                    label: s.label.clone(),
+                    views,
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// Decoded on the rayon pool, resized whole.
+    fn plain(&self, size: u32, idx: &[usize]) -> Result<Vec<RgbImage>> {
         idx.par_iter()
             .zip(self.load(idx)?)
             .map(|(&i, b)| {
@@ -292,18 +342,39 @@ impl ViewStream {
             })
             .collect()
     }
+}
+
+impl Rendered {
+    /// The bytes of samples `picked` not cached yet: Parquet rows read together (each file once);
+    /// image files are left to the worker decoding them (None), as are cached samples.
+    fn load(&self, picked: &[usize]) -> Result<Vec<Option<std::io::Result<Vec<u8>>>>> {
+        let mut bytes: Vec<Option<std::io::Result<Vec<u8>>>> =
+            picked.iter().map(|_| None).collect();
+        if self.source.is_parquet() {
+            let missing: Vec<usize> = (0..picked.len())
+                .filter(|&j| self.decoded[picked[j]].get().is_none())
+                .collect();
+            let refs: Vec<&SampleRef> = missing
+                .iter()
+                .map(|&j| &self.source.samples[picked[j]])
+                .collect();
+            for (j, b) in missing.into_iter().zip(self.source.load(&refs)?) {
+                bytes[j] = Some(b);
+            }
+        }
+        Ok(bytes)
+    }
 
     /// The decoded pixels of sample `i`: from the cache, or decoded from `bytes` (read here when
     /// None) and kept while the cache has room.
     fn image(&self, i: usize, bytes: Option<std::io::Result<Vec<u8>>>) -> Result<Arc<RgbImage>> {
-        let inner = &self.0;
-        if let Some(img) = inner.decoded[i].get() {
+        if let Some(img) = self.decoded[i].get() {
             return Ok(img.clone());
         }
-        let s = &inner.source.samples[i];
-        let origin = || inner.source.origin(s);
+        let s = &self.source.samples[i];
+        let origin = || self.source.origin(s);
         let bytes = bytes
-            .unwrap_or_else(|| inner.source.read_file(s))
+            .unwrap_or_else(|| self.source.read_file(s))
             .map_err(|e| {
                 err!(input(
                     "image `{}` ({}) could not be read: {e}",
@@ -311,15 +382,15 @@ impl ViewStream {
                     origin()
                 ))
             })?;
-        let img = decode(&bytes, inner.cfg.max_pixels)
+        let img = decode(&bytes, self.max_pixels)
             .map_err(|e| err!(input("image `{}` ({}) {e}", s.id, origin())))?;
         let img = Arc::new(img);
         let size = img.as_raw().len() as u64;
         // Room is reserved first; given back when over budget or when another caller (a `batch`
         // beside an `epoch`) cached this image first.
-        let room = inner.cached.fetch_add(size, Ordering::Relaxed) + size <= inner.cfg.cache_bytes;
-        if !room || inner.decoded[i].set(img.clone()).is_err() {
-            inner.cached.fetch_sub(size, Ordering::Relaxed);
+        let room = self.cached.fetch_add(size, Ordering::Relaxed) + size <= self.cache_bytes;
+        if !room || self.decoded[i].set(img.clone()).is_err() {
+            self.cached.fetch_sub(size, Ordering::Relaxed);
         }
         Ok(img)
     }

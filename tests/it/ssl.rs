@@ -378,3 +378,43 @@ fn a_second_run_on_the_same_out_is_refused_as_busy() {
     let tmp = tempfile::tempdir().unwrap();
     crate::jobs::two_runs_on_one_out(tmp.path(), "ssl", &|out| ssl(&fashion(), out, 2, &[]), "");
 }
+
+/// `--data` a `views gen` output: with the seed, K, recipe and size `views gen` used, its stored
+/// views are exactly the online views of epoch 0, so the same steps train the same encoder; a
+/// dataset that cannot serve the run (too few views, another size or recipe, another command's
+/// output) is refused.
+#[cfg(feature = "torch")]
+#[test]
+fn a_views_gen_output_trains_the_encoder_the_online_views_train() {
+    let tmp = tempfile::tempdir().unwrap();
+    let views = tmp.path().join("views");
+    ok(crate::views::views_gen(&fashion(), &views, 2).args([
+        "--size", "32", "--seed", "5", "--format", "png", "--recipe", "simclr",
+    ]));
+    // 6 steps of 16 samples stay inside epoch 0 (160 training samples).
+    let flags = ["--seed", "5", "--eval-every", "3"];
+    let (online, stored) = (tmp.path().join("online"), tmp.path().join("stored"));
+    ok(&mut ssl(&fashion(), &online, 6, &flags));
+    ok(&mut ssl(&views, &stored, 6, &flags));
+    let (a, b) = (manifest(&online), manifest(&stored));
+    assert_eq!(a["encoder_sha256"], b["encoder_sha256"], "same views, same encoder");
+    assert_eq!(b["input"]["kind"], "views");
+    assert_eq!(
+        (a["train_samples"].clone(), a["heldout_samples"].clone()),
+        (b["train_samples"].clone(), b["heldout_samples"].clone()),
+        "the held-out split is chosen by sample id in both"
+    );
+    let losses = |o: &Path| rows(o).iter().map(|r| r["loss"].clone()).collect::<Vec<_>>();
+    assert_eq!(losses(&online), losses(&stored));
+
+    let out = tmp.path().join("refused");
+    let e = fails(&mut ssl(&views, &out, 2, &["--objective", "polyview", "--k", "4"]), 2);
+    assert!(e.contains("holds 2 views per sample") && e.contains("--k 4"), "{e}");
+    let e = fails(&mut ssl(&views, &out, 2, &["--size", "48"]), 2);
+    assert!(e.contains("views of --size 32"), "{e}");
+    let e = fails(&mut ssl(&views, &out, 2, &["--recipe", "byol"]), 2);
+    assert!(e.contains("rendered with recipe `simclr`"), "{e}");
+    let e = fails(&mut ssl(&stored, &out, 2, &[]), 3);
+    assert!(e.contains("is a `train ssl` output"), "{e}");
+    assert!(!out.exists(), "a refused run leaves nothing");
+}

@@ -131,11 +131,29 @@ pub struct ViewRow {
 
 /// The recipe and layout stored in a shard's metadata, and its rows (at most `limit`).
 pub fn read_shard(path: &Path, limit: Option<usize>) -> Result<(ViewsMeta, Vec<ViewRow>)> {
-    let bad = |e: &dyn std::fmt::Display| err!(input("{}: {e}", path.display()));
     let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at("open", path)?)
         .map_err(|e| read_err(path, e))?;
-    let meta: ViewsMeta = builder
-        .schema()
+    let meta = meta_of(builder.schema(), path)?;
+    let mut rows = Vec::new();
+    for batch in builder.build().map_err(|e| read_err(path, e))? {
+        let batch = batch.map_err(|e| read_err(path, e))?;
+        if read_rows(&batch, path, limit, &mut rows)? {
+            break;
+        }
+    }
+    Ok((meta, rows))
+}
+
+/// The recipe and layout in a shard's metadata (its footer only is read).
+pub fn read_meta(path: &Path) -> Result<ViewsMeta> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at("open", path)?)
+        .map_err(|e| read_err(path, e))?;
+    meta_of(builder.schema(), path)
+}
+
+fn meta_of(schema: &Schema, path: &Path) -> Result<ViewsMeta> {
+    let bad = |e: &dyn std::fmt::Display| err!(input("{}: {e}", path.display()));
+    let meta: ViewsMeta = schema
         .metadata()
         .get(META_KEY)
         .ok_or_else(|| {
@@ -147,14 +165,7 @@ pub fn read_shard(path: &Path, limit: Option<usize>) -> Result<(ViewsMeta, Vec<V
     meta.recipe
         .validate()
         .map_err(|e| bad(&format!("recipe in the metadata: {e}")))?;
-    let mut rows = Vec::new();
-    for batch in builder.build().map_err(|e| read_err(path, e))? {
-        let batch = batch.map_err(|e| read_err(path, e))?;
-        if read_rows(&batch, path, limit, &mut rows)? {
-            break;
-        }
-    }
-    Ok((meta, rows))
+    Ok(meta)
 }
 
 /// Append the rows of one batch; true once `limit` rows are read.
