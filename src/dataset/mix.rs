@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use arrow::array::AsArray;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, UInt32Type};
 use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 
-use super::parquet::{for_each_batch, list, list_values, zstd};
+use super::parquet::{column, for_each_batch, list, list_values, zstd};
 use crate::backend::TokenBatch;
 use crate::core::job::Manifest;
 use crate::core::manifest::ShardInfo;
@@ -183,6 +184,10 @@ pub struct Split {
     pub seq_len: usize,
     pub tokens: Vec<u32>,
     pub doc_starts: Vec<Vec<u32>>,
+    /// Each row's source, an index into `sources`.
+    pub source: Vec<u32>,
+    /// Source names in order of first appearance.
+    pub sources: Vec<String>,
 }
 
 impl Split {
@@ -195,6 +200,7 @@ impl Split {
         let n = n.min(self.rows());
         self.tokens.truncate(n * self.seq_len);
         self.doc_starts.truncate(n);
+        self.source.truncate(n);
     }
 
     /// Rows `start..start+n`, wrapping around the split (later epochs repeat the order).
@@ -277,6 +283,8 @@ impl MixData {
             seq_len,
             tokens: Vec::with_capacity(report.tokens as usize),
             doc_starts: Vec::with_capacity(report.sequences as usize),
+            source: Vec::with_capacity(report.sequences as usize),
+            sources: Vec::new(),
         };
         for f in &report.files {
             if !f.path.ends_with(".parquet") {
@@ -300,7 +308,19 @@ fn read_shard(path: &Path, split: &mut Split) -> Result<()> {
     for_each_batch(path, |batch| {
         let ids = list(batch, "input_ids", path)?;
         let starts = list(batch, "doc_starts", path)?;
+        let names = column(batch, "source", path)?
+            .as_string_opt::<i32>()
+            .ok_or_else(|| err!(input("column `source` in {} is not utf8", path.display())))?;
         for r in 0..batch.num_rows() {
+            let name = names.value(r);
+            let at = match split.sources.iter().position(|s| s == name) {
+                Some(i) => i,
+                None => {
+                    split.sources.push(name.to_string());
+                    split.sources.len() - 1
+                }
+            };
+            split.source.push(at as u32);
             let row = list_values::<UInt32Type>(ids, r, "input_ids", path)?;
             if row.len() != split.seq_len {
                 bail!(input(

@@ -11,7 +11,9 @@ use image::RgbImage;
 use rayon::prelude::*;
 
 use crate::core::job::Header;
-use crate::dataset::views::{ViewFormat, ViewRow, ViewsMeta, decode_view, read_manifest, read_meta};
+use crate::dataset::views::{
+    ViewFormat, ViewRow, ViewsMeta, decode_view, read_manifest, read_meta,
+};
 use crate::error::Result;
 use crate::views::replay::read_shard;
 use crate::views::source::{Loc, SampleRef};
@@ -123,7 +125,7 @@ impl Stored {
         k: usize,
         keep: &dyn Fn(&SampleRef) -> bool,
     ) -> Result<()> {
-        if rows.len() % per != 0 {
+        if !rows.len().is_multiple_of(per) {
             bail!(input(
                 "{} holds {} rows, not whole samples of {per} views",
                 shard.display(),
@@ -147,7 +149,9 @@ impl Stored {
             }
             let mut views = vec![first];
             for v in 1..per {
-                let (_, r) = rows.next().ok_or_else(|| err!(internal("rows end mid-sample")))?;
+                let (_, r) = rows
+                    .next()
+                    .ok_or_else(|| err!(internal("rows end mid-sample")))?;
                 if r.sample_id != sample.id || r.view as usize != v {
                     bail!(input(
                         "{} row {}: expected view {v} of sample `{}`, found view {} of `{}`",

@@ -252,12 +252,24 @@ impl ViewStream {
         let picked = picked
             .filter(|p| !p.is_empty())
             .ok_or_else(|| err!(internal("batch {index} is past the epoch's end")))?;
-        let samples = self.0.producer.views(&self.0.cfg, epoch, &self.0.keys, picked)?;
+        let samples = self
+            .0
+            .producer
+            .views(&self.0.cfg, epoch, &self.0.keys, picked)?;
         Ok(ViewBatch {
             epoch,
             index,
             samples,
         })
+    }
+
+    /// The K views of samples `picked` (indices into [`Self::samples`]) in `epoch`, rendered now
+    /// on the rayon pool: what [`Self::batch`] renders for a batch, for callers that cut batches
+    /// themselves (ranks and loader workers).
+    pub fn views_of(&self, epoch: u64, picked: &[usize]) -> Result<Vec<ViewSample>> {
+        self.0
+            .producer
+            .views(&self.0.cfg, epoch, &self.0.keys, picked)
     }
 
     /// Samples `idx` whole, each resized to `size` x `size` with no augmentation (what an

@@ -397,19 +397,33 @@ fn a_views_gen_output_trains_the_encoder_the_online_views_train() {
     ok(&mut ssl(&fashion(), &online, 6, &flags));
     ok(&mut ssl(&views, &stored, 6, &flags));
     let (a, b) = (manifest(&online), manifest(&stored));
-    assert_eq!(a["encoder_sha256"], b["encoder_sha256"], "same views, same encoder");
+    assert_eq!(
+        a["encoder_sha256"], b["encoder_sha256"],
+        "same views, same encoder"
+    );
     assert_eq!(b["input"]["kind"], "views");
     assert_eq!(
         (a["train_samples"].clone(), a["heldout_samples"].clone()),
         (b["train_samples"].clone(), b["heldout_samples"].clone()),
         "the held-out split is chosen by sample id in both"
     );
-    let losses = |o: &Path| rows(o).iter().map(|r| r["loss"].clone()).collect::<Vec<_>>();
+    let losses = |o: &Path| {
+        rows(o)
+            .iter()
+            .map(|r| r["loss"].clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(losses(&online), losses(&stored));
 
     let out = tmp.path().join("refused");
-    let e = fails(&mut ssl(&views, &out, 2, &["--objective", "polyview", "--k", "4"]), 2);
-    assert!(e.contains("holds 2 views per sample") && e.contains("--k 4"), "{e}");
+    let e = fails(
+        &mut ssl(&views, &out, 2, &["--objective", "polyview", "--k", "4"]),
+        2,
+    );
+    assert!(
+        e.contains("holds 2 views per sample") && e.contains("--k 4"),
+        "{e}"
+    );
     let e = fails(&mut ssl(&views, &out, 2, &["--size", "48"]), 2);
     assert!(e.contains("views of --size 32"), "{e}");
     let e = fails(&mut ssl(&views, &out, 2, &["--recipe", "byol"]), 2);

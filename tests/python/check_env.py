@@ -10,7 +10,7 @@ import sys
 
 MODULES = ["pyarrow", "pyarrow.parquet", "numpy", "tokenizers", "torch", "torchvision", "PIL",
            "transformers", "gguf", "gguf.quants", "accelerate", "moto.server", "boto3", "requests",
-           "safetensors.torch"]
+           "safetensors.torch", "maturin", "pytest"]
 
 missing = []
 for name in MODULES:

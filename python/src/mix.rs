@@ -1,0 +1,179 @@
+//! A `mix build` split for `sluice.torch.MixDataset`: read once (in the process that constructs
+//! it, so forked DataLoader workers share its pages), then served as packed batches in the
+//! epoch's keyed order.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyDict};
+use sluice::dataset::loader::order;
+use sluice::dataset::mix::{MixData, Split};
+
+use crate::errors::{ConfigError, InternalError, Py as _};
+
+/// The order cached for one (seed, epoch, shuffle).
+type Cached = Option<((u64, u64, bool), Arc<Vec<u32>>)>;
+
+#[pyclass(module = "sluice._native", frozen)]
+pub struct MixSplit {
+    split: Split,
+    fingerprint: String,
+    order: Mutex<Cached>,
+}
+
+#[pymethods]
+impl MixSplit {
+    #[new]
+    #[pyo3(signature = (path, split = "train"))]
+    fn new(py: Python<'_>, path: PathBuf, split: &str) -> PyResult<Self> {
+        let (split, fingerprint) = py
+            .allow_threads(|| {
+                let data = MixData::open(&path)?;
+                let names: Vec<&String> = data.manifest.splits.keys().collect();
+                if !data.manifest.splits.contains_key(split) {
+                    return Err(sluice::error::Error::config(format!(
+                        "{} has no split `{split}` (it has {names:?})",
+                        path.display()
+                    )));
+                }
+                Ok((data.split(split)?, data.manifest.header.fingerprint.clone()))
+            })
+            .py()?;
+        if split.rows() == 0 {
+            return Err(ConfigError::new_err(format!(
+                "split `{}` of {} holds no sequences",
+                split.name,
+                path.display()
+            )));
+        }
+        Ok(MixSplit {
+            split,
+            fingerprint,
+            order: Mutex::new(None),
+        })
+    }
+
+    #[getter]
+    fn rows(&self) -> usize {
+        self.split.rows()
+    }
+
+    #[getter]
+    fn seq_len(&self) -> usize {
+        self.split.seq_len
+    }
+
+    #[getter]
+    fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    #[getter]
+    fn sources(&self) -> Vec<String> {
+        self.split.sources.clone()
+    }
+
+    /// Rows `lo..hi` of the epoch's order as one batch: `input_ids` and `position_ids` (int64
+    /// `[B, T]` bytes; positions restart at every document start and at each row's start),
+    /// `cu_seqlens` (int32 bytes: every row and document boundary of the flattened batch, for
+    /// varlen attention), `max_seqlen`, `doc_starts`, `source` and `rows` (the split's row ids).
+    #[pyo3(signature = (seed, epoch, shuffle, lo, hi))]
+    fn read<'py>(
+        &self,
+        py: Python<'py>,
+        seed: u64,
+        epoch: u64,
+        shuffle: bool,
+        lo: usize,
+        hi: usize,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let order = self.order(py, seed, epoch, shuffle)?;
+        let picked = order
+            .get(lo..hi)
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| ConfigError::new_err(format!("rows {lo}..{hi} of {}", order.len())))?;
+        let t = self.split.seq_len;
+        let s = &self.split;
+        let ids = PyByteArray::new_with(py, picked.len() * t * 8, |buf| {
+            for (chunk, &r) in buf.chunks_exact_mut(t * 8).zip(picked) {
+                let row = &s.tokens[r as usize * t..(r as usize + 1) * t];
+                for (b, &id) in chunk.chunks_exact_mut(8).zip(row) {
+                    b.copy_from_slice(&i64::from(id).to_le_bytes());
+                }
+            }
+            Ok(())
+        })?;
+        let mut cu: Vec<i32> = Vec::with_capacity(picked.len() * 2 + 1);
+        let positions = PyByteArray::new_with(py, picked.len() * t * 8, |buf| {
+            for (i, (chunk, &r)) in buf.chunks_exact_mut(t * 8).zip(picked).enumerate() {
+                let starts = &s.doc_starts[r as usize];
+                let (mut k, mut begin) = (0, 0);
+                cu.push((i * t) as i32);
+                for (p, b) in chunk.chunks_exact_mut(8).enumerate() {
+                    // Starts are ascending; a repeated one is passed over.
+                    while k < starts.len() && starts[k] as usize <= p {
+                        if starts[k] as usize == p && p > begin {
+                            cu.push((i * t + p) as i32);
+                            begin = p;
+                        }
+                        k += 1;
+                    }
+                    b.copy_from_slice(&((p - begin) as i64).to_le_bytes());
+                }
+            }
+            cu.push((picked.len() * t) as i32);
+            Ok(())
+        })?;
+        let max_seqlen = cu.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        let cu_bytes: Vec<u8> = cu.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let d = PyDict::new(py);
+        d.set_item("input_ids", ids)?;
+        d.set_item("position_ids", positions)?;
+        d.set_item("cu_seqlens", PyByteArray::new(py, &cu_bytes))?;
+        d.set_item("max_seqlen", max_seqlen)?;
+        d.set_item(
+            "doc_starts",
+            picked
+                .iter()
+                .map(|&r| s.doc_starts[r as usize].clone())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "source",
+            picked
+                .iter()
+                .map(|&r| s.sources[s.source[r as usize] as usize].as_str())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item("rows", picked.to_vec())?;
+        d.set_item("batch", picked.len())?;
+        d.set_item("seq_len", t)?;
+        Ok(d)
+    }
+}
+
+impl MixSplit {
+    fn order(
+        &self,
+        py: Python<'_>,
+        seed: u64,
+        epoch: u64,
+        shuffle: bool,
+    ) -> PyResult<Arc<Vec<u32>>> {
+        let key = (seed, epoch, shuffle);
+        let mut slot = self
+            .order
+            .lock()
+            .map_err(|_| InternalError::new_err("order cache lock poisoned"))?;
+        if let Some((k, o)) = slot.as_ref()
+            && *k == key
+        {
+            return Ok(o.clone());
+        }
+        let n = self.split.rows();
+        let o = Arc::new(py.allow_threads(|| order(n, seed, epoch, shuffle, "mix-loader")));
+        *slot = Some((key, o.clone()));
+        Ok(o)
+    }
+}
