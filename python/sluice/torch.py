@@ -27,7 +27,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 from . import _native
 from ._native import ConfigError
 
-__all__ = ["MixDataset", "ViewStream", "ViewsDataset"]
+__all__ = ["DistillDataset", "MixDataset", "ViewStream", "ViewsDataset", "kd_loss"]
 
 
 def _worker() -> tuple[int, int]:
@@ -234,3 +234,84 @@ class ViewsDataset(ViewStream):
         super().__init__(path, k=k or stored_k, size=size, batch_size=batch_size, recipe=None,
                          seed=seed, epoch=epoch, rank=rank, world_size=world_size,
                          threads=threads, drop_last=drop_last)
+
+
+class DistillDataset(_Loader):
+    """Batches of a ``sluice logits cache`` split for distillation: the packed batch of
+    :class:`MixDataset` (``input_ids``, ``position_ids``, ``cu_seqlens``, ``max_seqlen``,
+    ``doc_starts``) plus ``targets`` (int64 ``[B, T]``, token t+1), ``loss_mask`` (float32
+    ``[B, T]``: 0 at the last position and where t+1 opens a document), the teacher's sparse
+    distribution per position — ``teacher_ids`` (int64 ``[B, T, K]``), ``teacher_probs`` (float32
+    ``[B, T, K]``, at the cache's ``temperature``; zero-padded), ``tail_mass`` (the teacher's mass
+    outside those ids) — and ``logz`` (float32 ``[B, T]``). Train with :func:`kd_loss`."""
+
+    _kind = "DistillDataset"
+
+    def __init__(self, cache: str | os.PathLike, *, batch_size: int, split: str = "train",
+                 seed: int = 0, epoch: int = 0, rank: int = 0, world_size: int = 1,
+                 shuffle: bool = True, drop_last: bool = False) -> None:
+        self.path, self.split = os.fspath(cache), split
+        self._native = self._open()
+        super().__init__(batch_size=batch_size, seed=seed, epoch=epoch, rank=rank,
+                         world_size=world_size, shuffle=shuffle, drop_last=drop_last)
+
+    def _open(self) -> Any:
+        return _native.DistillSplit(self.path, self.split)
+
+    @property
+    def temperature(self) -> float:
+        """The temperature the teacher's distributions were cached at (what ``kd_loss`` uses)."""
+        return self._native.temperature
+
+    @property
+    def mode(self) -> str:
+        return self._native.mode
+
+    def _rows(self) -> int:
+        return self._native.rows
+
+    def _identity(self) -> str:
+        return f"{self._native.fingerprint}/{self.split}"
+
+    def _read(self, lo: int, hi: int) -> dict:
+        d = self._native.read(self.seed, self.epoch, self.shuffle, lo, hi)
+        b, t, k = d["batch"], d["seq_len"], d["k"]
+
+        def tensor(name: str, dtype: torch.dtype, *shape: int) -> torch.Tensor:
+            return torch.frombuffer(d[name], dtype=dtype).view(*shape)
+
+        return {
+            "input_ids": tensor("input_ids", torch.int64, b, t),
+            "position_ids": tensor("position_ids", torch.int64, b, t),
+            "cu_seqlens": torch.frombuffer(d["cu_seqlens"], dtype=torch.int32),
+            "max_seqlen": d["max_seqlen"],
+            "doc_starts": d["doc_starts"],
+            "targets": tensor("targets", torch.int64, b, t),
+            "loss_mask": tensor("loss_mask", torch.float32, b, t),
+            "teacher_ids": tensor("teacher_ids", torch.int64, b, t, k),
+            "teacher_probs": tensor("teacher_probs", torch.float32, b, t, k),
+            "tail_mass": tensor("tail_mass", torch.float32, b, t),
+            "logz": tensor("logz", torch.float32, b, t),
+            "rows": torch.tensor(d["rows"], dtype=torch.int64),
+        }
+
+
+def kd_loss(logits: torch.Tensor, batch: dict, *, temperature: float, weight: float = 1.0
+            ) -> torch.Tensor:
+    """The loss ``train lm --distill-from`` optimises, for student ``logits`` ``[B, T, V]`` of a
+    :class:`DistillDataset` batch: ``weight * T^2 * CE(teacher_T, student_T) + (1 - weight) *
+    NLL``, averaged over the positions of ``loss_mask``. The teacher's mass outside its cached ids
+    (``tail_mass``) is scored as one bucket against the student's mass outside them.
+    ``temperature``: the cache's (``DistillDataset.temperature``)."""
+    mask = batch["loss_mask"].to(logits.device)
+    ids = batch["teacher_ids"].to(logits.device)
+    probs = batch["teacher_probs"].to(logits.device)
+    tail = batch["tail_mass"].to(logits.device)
+    logq = (logits.float() / temperature).log_softmax(-1).gather(2, ids)
+    ce = -(logq * probs).sum(-1)
+    outside = (1.0 - logq.exp().sum(-1)).clamp_min(1e-6).log()
+    kd = ((ce - outside * tail) * mask).sum()
+    logp = logits.float().log_softmax(-1).gather(2, batch["targets"].to(logits.device)[..., None])
+    nll = -(logp.squeeze(-1) * mask).sum()
+    loss = kd * (weight * temperature * temperature) + nll * (1.0 - weight)
+    return loss / mask.sum().clamp_min(1.0)

@@ -4,6 +4,7 @@
 //! that uses it (a DataLoader worker forked from the trainer makes its own).
 
 mod commands;
+mod distill;
 mod errors;
 mod mix;
 mod pool;
@@ -15,6 +16,7 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<mix::MixSplit>()?;
+    m.add_class::<distill::DistillSplit>()?;
     m.add_class::<views::Views>()?;
     m.add_class::<Share>()?;
     m.add_function(wrap_pyfunction!(commands::run_step, m)?)?;

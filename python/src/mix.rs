@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use pyo3::types::PyList;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyDict};
 use sluice::dataset::loader::order;
@@ -12,14 +14,37 @@ use sluice::dataset::mix::{MixData, Split};
 
 use crate::errors::{ConfigError, InternalError, Py as _};
 
-/// The order cached for one (seed, epoch, shuffle).
-type Cached = Option<((u64, u64, bool), Arc<Vec<u32>>)>;
+/// The last order made, kept for the next batches of the same epoch.
+pub struct Orders<K, V>(Mutex<Option<(K, Arc<Vec<V>>)>>);
+
+impl<K, V> Default for Orders<K, V> {
+    fn default() -> Self {
+        Orders(Mutex::new(None))
+    }
+}
+
+impl<K: PartialEq, V> Orders<K, V> {
+    pub fn get(&self, key: K, make: impl FnOnce() -> Vec<V>) -> PyResult<Arc<Vec<V>>> {
+        let mut slot = self
+            .0
+            .lock()
+            .map_err(|_| InternalError::new_err("order cache lock poisoned"))?;
+        if let Some((k, o)) = slot.as_ref()
+            && *k == key
+        {
+            return Ok(o.clone());
+        }
+        let o = Arc::new(make());
+        *slot = Some((key, o.clone()));
+        Ok(o)
+    }
+}
 
 #[pyclass(module = "sluice._native", frozen)]
 pub struct MixSplit {
     split: Split,
     fingerprint: String,
-    order: Mutex<Cached>,
+    order: Orders<(u64, u64, bool), u32>,
 }
 
 #[pymethods]
@@ -50,7 +75,7 @@ impl MixSplit {
         Ok(MixSplit {
             split,
             fingerprint,
-            order: Mutex::new(None),
+            order: Orders::default(),
         })
     }
 
@@ -93,52 +118,16 @@ impl MixSplit {
             .get(lo..hi)
             .filter(|p| !p.is_empty())
             .ok_or_else(|| ConfigError::new_err(format!("rows {lo}..{hi} of {}", order.len())))?;
-        let t = self.split.seq_len;
         let s = &self.split;
-        let ids = PyByteArray::new_with(py, picked.len() * t * 8, |buf| {
-            for (chunk, &r) in buf.chunks_exact_mut(t * 8).zip(picked) {
-                let row = &s.tokens[r as usize * t..(r as usize + 1) * t];
-                for (b, &id) in chunk.chunks_exact_mut(8).zip(row) {
-                    b.copy_from_slice(&i64::from(id).to_le_bytes());
-                }
-            }
-            Ok(())
-        })?;
-        let mut cu: Vec<i32> = Vec::with_capacity(picked.len() * 2 + 1);
-        let positions = PyByteArray::new_with(py, picked.len() * t * 8, |buf| {
-            for (i, (chunk, &r)) in buf.chunks_exact_mut(t * 8).zip(picked).enumerate() {
-                let starts = &s.doc_starts[r as usize];
-                let (mut k, mut begin) = (0, 0);
-                cu.push((i * t) as i32);
-                for (p, b) in chunk.chunks_exact_mut(8).enumerate() {
-                    // Starts are ascending; a repeated one is passed over.
-                    while k < starts.len() && starts[k] as usize <= p {
-                        if starts[k] as usize == p && p > begin {
-                            cu.push((i * t + p) as i32);
-                            begin = p;
-                        }
-                        k += 1;
-                    }
-                    b.copy_from_slice(&((p - begin) as i64).to_le_bytes());
-                }
-            }
-            cu.push((picked.len() * t) as i32);
-            Ok(())
-        })?;
-        let max_seqlen = cu.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
-        let cu_bytes: Vec<u8> = cu.iter().flat_map(|v| v.to_le_bytes()).collect();
-        let d = PyDict::new(py);
-        d.set_item("input_ids", ids)?;
-        d.set_item("position_ids", positions)?;
-        d.set_item("cu_seqlens", PyByteArray::new(py, &cu_bytes))?;
-        d.set_item("max_seqlen", max_seqlen)?;
-        d.set_item(
-            "doc_starts",
-            picked
-                .iter()
-                .map(|&r| s.doc_starts[r as usize].clone())
-                .collect::<Vec<_>>(),
-        )?;
+        let t = s.seq_len;
+        let rows: Vec<(&[u32], &[u32])> = picked
+            .iter()
+            .map(|&r| {
+                let r = r as usize;
+                (&s.tokens[r * t..(r + 1) * t], s.doc_starts[r].as_slice())
+            })
+            .collect();
+        let d = packed(py, t, &rows)?;
         d.set_item(
             "source",
             picked
@@ -147,8 +136,6 @@ impl MixSplit {
                 .collect::<Vec<_>>(),
         )?;
         d.set_item("rows", picked.to_vec())?;
-        d.set_item("batch", picked.len())?;
-        d.set_item("seq_len", t)?;
         Ok(d)
     }
 }
@@ -161,19 +148,63 @@ impl MixSplit {
         epoch: u64,
         shuffle: bool,
     ) -> PyResult<Arc<Vec<u32>>> {
-        let key = (seed, epoch, shuffle);
-        let mut slot = self
-            .order
-            .lock()
-            .map_err(|_| InternalError::new_err("order cache lock poisoned"))?;
-        if let Some((k, o)) = slot.as_ref()
-            && *k == key
-        {
-            return Ok(o.clone());
-        }
         let n = self.split.rows();
-        let o = Arc::new(py.allow_threads(|| order(n, seed, epoch, shuffle, "mix-loader")));
-        *slot = Some((key, o.clone()));
-        Ok(o)
+        self.order.get((seed, epoch, shuffle), || {
+            py.allow_threads(|| order(n, seed, epoch, shuffle, "mix-loader"))
+        })
     }
+}
+
+/// Packed token rows `(ids, doc_starts)` of length `t` as a batch: `input_ids` and `position_ids`
+/// (int64 `[B, T]` bytes; positions restart at every document start and at each row's start),
+/// `cu_seqlens` (int32 bytes: every row and document boundary of the flattened batch),
+/// `max_seqlen`, `doc_starts`, `batch`, `seq_len`.
+pub fn packed<'py>(
+    py: Python<'py>,
+    t: usize,
+    rows: &[(&[u32], &[u32])],
+) -> PyResult<Bound<'py, PyDict>> {
+    let ids = PyByteArray::new_with(py, rows.len() * t * 8, |buf| {
+        for (chunk, (row, _)) in buf.chunks_exact_mut(t * 8).zip(rows) {
+            for (b, &id) in chunk.chunks_exact_mut(8).zip(row.iter()) {
+                b.copy_from_slice(&i64::from(id).to_le_bytes());
+            }
+        }
+        Ok(())
+    })?;
+    let mut cu: Vec<i32> = Vec::with_capacity(rows.len() * 2 + 1);
+    let positions = PyByteArray::new_with(py, rows.len() * t * 8, |buf| {
+        for (i, (chunk, (_, starts))) in buf.chunks_exact_mut(t * 8).zip(rows).enumerate() {
+            let (mut k, mut begin) = (0, 0);
+            cu.push((i * t) as i32);
+            for (p, b) in chunk.chunks_exact_mut(8).enumerate() {
+                // Starts are ascending; a repeated one is passed over.
+                while k < starts.len() && starts[k] as usize <= p {
+                    if starts[k] as usize == p && p > begin {
+                        cu.push((i * t + p) as i32);
+                        begin = p;
+                    }
+                    k += 1;
+                }
+                b.copy_from_slice(&((p - begin) as i64).to_le_bytes());
+            }
+        }
+        cu.push((rows.len() * t) as i32);
+        Ok(())
+    })?;
+    let max_seqlen = cu.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+    let cu_bytes: Vec<u8> = cu.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let d = PyDict::new(py);
+    d.set_item("input_ids", ids)?;
+    d.set_item("position_ids", positions)?;
+    d.set_item("cu_seqlens", PyByteArray::new(py, &cu_bytes))?;
+    d.set_item("max_seqlen", max_seqlen)?;
+    let starts = PyList::empty(py);
+    for (_, s) in rows {
+        starts.append(s.to_vec())?;
+    }
+    d.set_item("doc_starts", starts)?;
+    d.set_item("batch", rows.len())?;
+    d.set_item("seq_len", t)?;
+    Ok(d)
 }

@@ -3,7 +3,7 @@
 //! of a sample together, in the stream's keyed order of the epoch.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyDict};
@@ -13,7 +13,8 @@ use sluice::views::source::Columns;
 use sluice::views::stored::StoredInfo;
 use sluice::views::stream::{StreamConfig, ViewStream};
 
-use crate::errors::{ConfigError, InternalError, Py as _};
+use crate::errors::{ConfigError, Py as _};
+use crate::mix::Orders;
 use crate::pool::Pool;
 
 #[pyclass(module = "sluice._native", frozen)]
@@ -23,7 +24,7 @@ pub struct Views {
     side: u32,
     stored: bool,
     pool: Pool,
-    order: Mutex<Option<(u64, Arc<Vec<usize>>)>>,
+    order: Orders<u64, usize>,
 }
 
 #[pymethods]
@@ -100,7 +101,7 @@ impl Views {
             stream,
             stored,
             pool: Pool::default(),
-            order: Mutex::new(None),
+            order: Orders::default(),
         })
     }
 
@@ -211,17 +212,7 @@ impl Views {
 
 impl Views {
     fn order(&self, py: Python<'_>, epoch: u64) -> PyResult<Arc<Vec<usize>>> {
-        let mut slot = self
-            .order
-            .lock()
-            .map_err(|_| InternalError::new_err("order cache lock poisoned"))?;
-        if let Some((e, o)) = slot.as_ref()
-            && *e == epoch
-        {
-            return Ok(o.clone());
-        }
-        let o = Arc::new(py.allow_threads(|| self.stream.order(epoch)));
-        *slot = Some((epoch, o.clone()));
-        Ok(o)
+        self.order
+            .get(epoch, || py.allow_threads(|| self.stream.order(epoch)))
     }
 }

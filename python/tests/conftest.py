@@ -24,3 +24,14 @@ def mix_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def fashion() -> Path:
     return SAMPLES / "fashion-mnist"
+
+
+@pytest.fixture(scope="session")
+def cache_dir(mix_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A top-16 cache of 16 train sequences from a tiny teacher trained 2 steps on `mix_dir`."""
+    root = tmp_path_factory.mktemp("distill")
+    sluice.train_lm(root / "teacher", data=mix_dir, arch="tiny", steps=2, batch_size=2, warmup=1,
+                    lr=3e-3, eval_every=2, eval_sequences=2)
+    sluice.logits_cache(root / "cache", data=mix_dir, teacher=root / "teacher/model.safetensors",
+                        k=16, splits=["train"], limit=16, shard_rows=8)
+    return root / "cache"
