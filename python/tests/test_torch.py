@@ -162,3 +162,27 @@ def test_errors_carry_sluices_class_and_exit_code(tmp_path, fashion):
         sluice.views_gen(tmp_path / "v", input=fashion, no_such_option=1)
     with pytest.raises(sluice.ConfigError, match="rank"):
         sluice._native.Share(10, 2, 2, 2, 0, False)
+
+
+def sluice_threads() -> int:
+    names = []
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            names.append((task / "comm").read_text().strip())
+        except OSError:
+            pass
+    return sum(n.startswith("sluice-") for n in names)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_rust_pools_start_in_the_process_that_renders(fashion):
+    ds = ViewStream(fashion, k=2, size=32, batch_size=50, seed=1, threads=2)
+    before = sluice_threads()
+    forked = batches(ds, 2)
+    assert sluice_threads() == before, "rendering in workers started no pool in the trainer"
+    here = batches(ds, 0)
+    assert sluice_threads() == before + 2, "rendering here starts this process's pool"
+    assert [b["sample_id"] for b in forked] == [b["sample_id"] for b in here]
+    # A fork after the parent's pool exists still renders (the child makes its own pool).
+    again = batches(ds, 2)
+    assert all(torch.equal(x["views"], y["views"]) for x, y in zip(again, here))

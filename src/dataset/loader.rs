@@ -143,11 +143,14 @@ mod tests {
             drop_last: false,
         };
         assert_eq!(s.resume_point(1), None, "mid-batch");
+        // Rank 0 of 10 rows: two full steps (4 of its rows), then 1 of the 2-row tail.
+        assert_eq!(s.resume_point(4), Some(8));
         assert_eq!(
-            s.resume_point(6),
+            s.resume_point(5),
             Some(10),
-            "the whole share: the epoch is done"
+            "its whole share: the epoch is done"
         );
+        assert_eq!(s.resume_point(6), None);
     }
 
     #[test]
