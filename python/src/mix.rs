@@ -5,10 +5,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use pyo3::types::PyList;
-
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyDict};
+use pyo3::types::{PyByteArray, PyDict, PyList};
 use sluice::dataset::loader::order;
 use sluice::dataset::mix::{MixData, Split};
 
@@ -24,18 +22,21 @@ impl<K, V> Default for Orders<K, V> {
 }
 
 impl<K: PartialEq, V> Orders<K, V> {
+    /// The order for `key`, made by `make` when it is not the cached one. The lock is not held
+    /// while `make` runs: it releases the GIL, and a thread waiting here holds it.
     pub fn get(&self, key: K, make: impl FnOnce() -> Vec<V>) -> PyResult<Arc<Vec<V>>> {
-        let mut slot = self
-            .0
-            .lock()
-            .map_err(|_| InternalError::new_err("order cache lock poisoned"))?;
-        if let Some((k, o)) = slot.as_ref()
+        let lock = || {
+            self.0
+                .lock()
+                .map_err(|_| InternalError::new_err("order cache lock poisoned"))
+        };
+        if let Some((k, o)) = lock()?.as_ref()
             && *k == key
         {
             return Ok(o.clone());
         }
         let o = Arc::new(make());
-        *slot = Some((key, o.clone()));
+        *lock()? = Some((key, o.clone()));
         Ok(o)
     }
 }

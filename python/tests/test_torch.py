@@ -186,3 +186,22 @@ def test_rust_pools_start_in_the_process_that_renders(fashion):
     # A fork after the parent's pool exists still renders (the child makes its own pool).
     again = batches(ds, 2)
     assert all(torch.equal(x["views"], y["views"]) for x, y in zip(again, here))
+
+
+def test_threads_reading_other_epochs_do_not_deadlock(mix_dir):
+    """Making an epoch's order releases the GIL; no lock may be held across it."""
+    import threading
+
+    ds = MixDataset(mix_dir, batch_size=4, seed=1)
+    native = ds._native
+
+    def read(epochs):
+        for e in epochs:
+            native.read(1, e, True, 0, 4)
+
+    threads = [threading.Thread(target=read, args=(range(i, 40, 2),), daemon=True) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
