@@ -109,16 +109,10 @@ class _Loader(IterableDataset):
         self._native = self._open()
 
 
-class MixDataset(_Loader):
-    """Batches of a ``sluice mix build`` split: ``input_ids`` and ``position_ids`` (int64
-    ``[B, T]``; positions restart at each document start), ``cu_seqlens`` (int32, every row and
-    document boundary of the flattened batch, for varlen attention) with ``max_seqlen``,
-    ``doc_starts`` (per row), ``source`` (per row) and ``rows`` (the split's row ids).
+class _Split(_Loader):
+    """A loader over one split of a sluice output read by the native class `_native_class`."""
 
-    The split is read into memory when the dataset is made (4 bytes per token), before the
-    DataLoader forks, so workers share it."""
-
-    _kind = "MixDataset"
+    _native_class = ""
 
     def __init__(self, path: str | os.PathLike, *, batch_size: int, split: str = "train",
                  seed: int = 0, epoch: int = 0, rank: int = 0, world_size: int = 1,
@@ -129,7 +123,26 @@ class MixDataset(_Loader):
                          world_size=world_size, shuffle=shuffle, drop_last=drop_last)
 
     def _open(self) -> Any:
-        return _native.MixSplit(self.path, self.split)
+        return getattr(_native, self._native_class)(self.path, self.split)
+
+    def _rows(self) -> int:
+        return self._native.rows
+
+    def _identity(self) -> str:
+        return f"{self._native.fingerprint}/{self.split}"
+
+
+class MixDataset(_Split):
+    """Batches of a ``sluice mix build`` split: ``input_ids`` and ``position_ids`` (int64
+    ``[B, T]``; positions restart at each document start), ``cu_seqlens`` (int32, every row and
+    document boundary of the flattened batch, for varlen attention) with ``max_seqlen``,
+    ``doc_starts`` (per row), ``source`` (per row) and ``rows`` (the split's row ids).
+
+    The split is read into memory when the dataset is made (4 bytes per token), before the
+    DataLoader forks, so workers share it."""
+
+    _kind = "MixDataset"
+    _native_class = "MixSplit"
 
     @property
     def seq_len(self) -> int:
@@ -138,12 +151,6 @@ class MixDataset(_Loader):
     @property
     def sources(self) -> list[str]:
         return self._native.sources
-
-    def _rows(self) -> int:
-        return self._native.rows
-
-    def _identity(self) -> str:
-        return f"{self._native.fingerprint}/{self.split}"
 
     def _read(self, lo: int, hi: int) -> dict:
         d = self._native.read(self.seed, self.epoch, self.shuffle, lo, hi)
@@ -236,7 +243,7 @@ class ViewsDataset(ViewStream):
                          threads=threads, drop_last=drop_last)
 
 
-class DistillDataset(_Loader):
+class DistillDataset(_Split):
     """Batches of a ``sluice logits cache`` split for distillation: the packed batch of
     :class:`MixDataset` (``input_ids``, ``position_ids``, ``cu_seqlens``, ``max_seqlen``,
     ``doc_starts``) plus ``targets`` (int64 ``[B, T]``, token t+1), ``loss_mask`` (float32
@@ -246,17 +253,7 @@ class DistillDataset(_Loader):
     outside those ids) — and ``logz`` (float32 ``[B, T]``). Train with :func:`kd_loss`."""
 
     _kind = "DistillDataset"
-
-    def __init__(self, cache: str | os.PathLike, *, batch_size: int, split: str = "train",
-                 seed: int = 0, epoch: int = 0, rank: int = 0, world_size: int = 1,
-                 shuffle: bool = True, drop_last: bool = False) -> None:
-        self.path, self.split = os.fspath(cache), split
-        self._native = self._open()
-        super().__init__(batch_size=batch_size, seed=seed, epoch=epoch, rank=rank,
-                         world_size=world_size, shuffle=shuffle, drop_last=drop_last)
-
-    def _open(self) -> Any:
-        return _native.DistillSplit(self.path, self.split)
+    _native_class = "DistillSplit"
 
     @property
     def temperature(self) -> float:
@@ -266,12 +263,6 @@ class DistillDataset(_Loader):
     @property
     def mode(self) -> str:
         return self._native.mode
-
-    def _rows(self) -> int:
-        return self._native.rows
-
-    def _identity(self) -> str:
-        return f"{self._native.fingerprint}/{self.split}"
 
     def _read(self, lo: int, hi: int) -> dict:
         d = self._native.read(self.seed, self.epoch, self.shuffle, lo, hi)
