@@ -246,6 +246,14 @@ impl Default for OptimConfig {
     }
 }
 
+/// Elastic weight consolidation (Kirkpatrick et al. 2017): a diagonal Fisher, the weights it
+/// anchors to, and the penalty's strength.
+pub struct Ewc {
+    pub fisher: Weights,
+    pub anchor: Weights,
+    pub lambda: f64,
+}
+
 /// A model on a device. Forward, loss and weights are required; training is optional.
 pub trait Backend {
     fn name(&self) -> &'static str;
@@ -267,6 +275,16 @@ pub trait Backend {
         _lr: f64,
     ) -> Result<LossSum> {
         Err(unsupported(self.name(), "distillation"))
+    }
+    /// The diagonal empirical Fisher over `batches`: the mean over sequences of the squared
+    /// gradient of each sequence's mean next-token loss, per parameter under its HF name.
+    fn fisher(&mut self, _batches: &[TokenBatch]) -> Result<Weights> {
+        Err(unsupported(self.name(), "Fisher information"))
+    }
+    /// From now on every training step adds EWC's penalty `lambda/2 * sum F (w - anchor)^2` (its
+    /// gradient), for `fisher` and `anchor` under the parameters' HF names.
+    fn set_ewc(&mut self, _ewc: Ewc) -> Result<()> {
+        Err(unsupported(self.name(), "EWC"))
     }
     /// The current weights under HF names.
     fn weights(&self) -> Weights;

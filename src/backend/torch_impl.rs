@@ -17,8 +17,8 @@ use tch::{Device, Kind, Tensor};
 
 use super::model::{LlamaConfig, doc_ids, rope_tables};
 use super::{
-    Backend, Capabilities, DistillConfig, Logits, LossSum, OptimConfig, TeacherTargets, TokenBatch,
-    Weights,
+    Backend, Capabilities, DistillConfig, Ewc, Logits, LossSum, OptimConfig, TeacherTargets,
+    TokenBatch, Weights,
 };
 use crate::error::{Error, Result};
 
@@ -49,6 +49,8 @@ pub struct TorchBackend {
     /// AdamW moments per parameter (in `named` order) and the steps taken.
     moments: Vec<(Tensor, Tensor)>,
     steps: i64,
+    /// EWC: per parameter (in `named` order) lambda * Fisher and the anchor weights.
+    ewc: Option<Vec<(Tensor, Tensor)>>,
 }
 
 /// A batch on the device: ids, rotary tables and the attention mask (None: plain causal).
@@ -184,6 +186,7 @@ impl TorchBackend {
             optim: optim.clone(),
             moments: Vec::new(),
             steps: 0,
+            ewc: None,
         };
         b.moments = b
             .named()
@@ -421,8 +424,23 @@ impl TorchBackend {
                 sum.nll
             )));
         }
+        self.add_ewc_grad();
         self.adamw(lr);
         Ok(sum)
+    }
+
+    /// EWC's penalty `lambda/2 * sum F (w - anchor)^2` adds `lambda * F * (w - anchor)` to each
+    /// gradient (the loss value reported stays the data loss, comparable with runs without it).
+    fn add_ewc_grad(&self) {
+        let Some(ewc) = &self.ewc else { return };
+        tch::no_grad(|| {
+            for (p, (lf, anchor)) in self.handles().into_iter().zip(ewc) {
+                let mut g = p.grad();
+                if g.defined() {
+                    let _ = g.g_add_(&(lf * (&p - anchor)));
+                }
+            }
+        });
     }
 
     /// AdamW as PyTorch defines it: p *= 1 - lr*wd; m, v moving averages; bias-corrected step.
@@ -569,6 +587,69 @@ impl Backend for TorchBackend {
                 },
             )
         })
+    }
+
+    fn fisher(&mut self, batches: &[TokenBatch]) -> Result<Weights> {
+        guarded("fisher", || {
+            let params = self.handles();
+            let mut sums: Vec<Tensor> = params.iter().map(|p| p.zeros_like()).collect();
+            let mut rows = 0usize;
+            for b in batches {
+                for r in 0..b.batch {
+                    let one = TokenBatch {
+                        tokens: b.row(r).to_vec(),
+                        batch: 1,
+                        len: b.len,
+                        doc_starts: vec![b.doc_starts[r].clone()],
+                    };
+                    let inp = self.inputs(&one)?;
+                    if inp.count == 0.0 {
+                        continue;
+                    }
+                    (self.nll(&self.forward(&inp), &inp) / inp.count).backward();
+                    tch::no_grad(|| {
+                        for (s, p) in sums.iter_mut().zip(&params) {
+                            let mut g = p.grad();
+                            if g.defined() {
+                                let _ = s.addcmul_(&g, &g);
+                                let _ = g.zero_();
+                            }
+                        }
+                    });
+                    rows += 1;
+                }
+            }
+            if rows == 0 {
+                bail!(input(
+                    "no sequence with a predicted token to take the Fisher over"
+                ));
+            }
+            let mut w = Weights::new("fisher");
+            for ((name, p), s) in self.named().into_iter().zip(&sums) {
+                let shape = p.size().iter().map(|&d| d as usize).collect();
+                w.insert(name, shape, host(&(s / rows as f64))?);
+            }
+            Ok(w)
+        })
+    }
+
+    fn set_ewc(&mut self, mut ewc: Ewc) -> Result<()> {
+        let dev = self.device;
+        let mut state = Vec::new();
+        for (name, p) in self.named() {
+            let shape: Vec<usize> = p.size().iter().map(|&d| d as usize).collect();
+            let dims: Vec<i64> = p.size();
+            let get = |w: &mut Weights, what: &str| -> Result<Tensor> {
+                let v = w
+                    .take(&name, &shape)
+                    .map_err(|e| err!(input("EWC {what}: {e}")))?;
+                Ok(Tensor::from_slice(&v).view(dims.as_slice()).to_device(dev))
+            };
+            let f = get(&mut ewc.fisher, "Fisher")? * ewc.lambda;
+            state.push((f, get(&mut ewc.anchor, "anchor weights")?));
+        }
+        self.ewc = Some(state);
+        Ok(())
     }
 
     fn weights(&self) -> Weights {

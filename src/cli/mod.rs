@@ -44,6 +44,8 @@ pub enum Command {
     /// Train through a backend: an LM on a mixture, an image encoder on online views.
     #[command(subcommand)]
     Train(train::TrainCommand),
+    /// Diagonal Fisher information of an LM over a split, for EWC (`train lm --ewc`).
+    Fisher(train::FisherArgs),
     /// Model files (GGUF, safetensors): inspect, extract the tokenizer, score text.
     #[command(subcommand)]
     Model(model::ModelCommand),

@@ -10,6 +10,8 @@ pub enum PlanCommand {
     Inject(InjectArgs),
     /// Fit the forgetting law's coefficients to measured runs (Huber-robust least squares).
     Fit(FitArgs),
+    /// One metric of training runs against another (their `metrics.jsonl`): table and plot.
+    Curves(CurvesArgs),
     /// Distillation versus supervised training at a compute budget (distillation scaling law).
     Distill(DistillArgs),
     /// EMA momentum and learning rate for a new batch size (EMA scaling rule).
@@ -53,13 +55,41 @@ pub struct InjectArgs {
 #[derive(Debug, Args)]
 pub struct FitArgs {
     /// CSV of runs: columns N, D, p and forgetting (or loss and base_loss).
-    #[arg(long, value_name = "CSV")]
-    pub runs: PathBuf,
+    #[arg(
+        long,
+        value_name = "CSV",
+        required_unless_present = "run",
+        conflicts_with = "run"
+    )]
+    pub runs: Option<PathBuf>,
+    /// `train lm` output directories instead of a CSV: N is the model's parameters, p the data's
+    /// `--inject`, D the target tokens trained on, forgetting the rise of `val_pretrain` from the
+    /// first evaluation to the last (the run's mix build output must still be where it trained).
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub run: Vec<PathBuf>,
     #[arg(long, default_value = "default")]
     pub domain: String,
     /// Write the fitted [forgetting.DOMAIN] table to this TOML file.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct CurvesArgs {
+    /// A `train lm` or `train ssl` output directory, as `LABEL=DIR` or `DIR`; repeat per run.
+    #[arg(long, value_name = "[LABEL=]DIR", required = true, num_args = 1..)]
+    pub run: Vec<crate::plan::runs::RunArg>,
+    /// The metric on the x axis (a key of `metrics.jsonl`: step, tokens_seen, samples_seen, ...).
+    #[arg(long, default_value = "step")]
+    pub x: String,
+    /// The metric on the y axis (val_target, val_pretrain, train_loss, knn_top1, loss, ...).
+    #[arg(long)]
+    pub y: String,
+    /// Plot each run's change from its first value (e.g. the rise of val_pretrain: forgetting).
+    #[arg(long)]
+    pub relative: bool,
     #[command(flatten)]
     pub output: Output,
 }

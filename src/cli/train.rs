@@ -34,3 +34,14 @@ pub struct LmArgs {
     #[arg(long)]
     pub overwrite: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct FisherArgs {
+    #[command(flatten)]
+    pub options: crate::train::fisher::FisherOptions,
+    #[arg(long, value_name = "DIR", default_value = "sluice-out/fisher")]
+    pub out: PathBuf,
+    /// Replace an output directory of another configuration.
+    #[arg(long)]
+    pub overwrite: bool,
+}

@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pipeline(cmd) => pipeline::run_command(cmd, cli.quiet),
         Command::Train(crate::cli::train::TrainCommand::Lm(args)) => train::lm(args, cli.quiet),
         Command::Train(crate::cli::train::TrainCommand::Ssl(args)) => train::ssl(args, cli.quiet),
+        Command::Fisher(args) => train::fisher(args, cli.quiet),
         Command::Model(cmd) => model::run(cmd),
         Command::Logits(cmd) => logits::run(cmd, cli.quiet),
     }

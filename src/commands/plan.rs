@@ -14,13 +14,36 @@ pub fn run(cmd: PlanCommand) -> Result<()> {
             )
         }
         PlanCommand::Fit(a) => {
-            let runs = plan::fit::read_runs(&a.runs)?;
+            let runs = match &a.runs {
+                Some(csv) => plan::fit::read_runs(csv)?,
+                None => a
+                    .run
+                    .iter()
+                    .map(|dir| {
+                        let r = plan::runs::read_lm_run(dir)?;
+                        plan::fit::check_run(&r.run, &format!("run {}", dir.display()))?;
+                        Ok(plan::fit::Measured {
+                            label: dir.display().to_string(),
+                            run: r.run,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            };
             let p = plan::fit::plan(&runs, &a.domain)?;
             if let Some(out) = &a.out {
                 let toml = p.result["toml"].as_str().unwrap_or_default();
                 crate::core::atomic::write_atomic(out, toml.as_bytes())?;
             }
             (p, a.output)
+        }
+        PlanCommand::Curves(a) => {
+            let spec = plan::runs::CurvesSpec {
+                runs: &a.run,
+                x: &a.x,
+                y: &a.y,
+                relative: a.relative,
+            };
+            (plan::runs::curves(&spec)?, a.output)
         }
         PlanCommand::Distill(a) => {
             let law = plan::distill::DistillLaw::load(&a.coeffs, &a.law)?;

@@ -1,4 +1,4 @@
-use crate::cli::train::{LmArgs, SslArgs};
+use crate::cli::train::{FisherArgs, LmArgs, SslArgs};
 use crate::core::job::{Exec, Outcome, run_job};
 use crate::core::progress::Progress;
 use crate::error::Result;
@@ -57,6 +57,27 @@ pub fn ssl(a: SslArgs, quiet: bool) -> Result<()> {
     eprintln!(
         "wrote {} (encoder.safetensors, metrics.jsonl, manifest.json)",
         exec.shown()
+    );
+    Ok(())
+}
+
+pub fn fisher(a: FisherArgs, quiet: bool) -> Result<()> {
+    let exec = Exec::new(a.out, a.overwrite, None, Progress::auto(quiet))?;
+    let o = run_job(&mut crate::train::fisher::FisherJob::new(a.options), &exec)?;
+    report(&o, &exec);
+    let m = &o.manifest;
+    eprintln!(
+        "Fisher of {} over {} sequences ({} tokens) of `{}` on {}: mean {:.3e}, max {:.3e}, trace {:.4e}\nwrote {}/{} (manifest.json)",
+        m.config.model.display(),
+        m.sequences,
+        super::thousands(m.tokens),
+        m.config.split,
+        m.backend,
+        m.mean,
+        m.max,
+        m.trace,
+        exec.shown(),
+        m.file
     );
     Ok(())
 }

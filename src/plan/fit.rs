@@ -157,8 +157,15 @@ pub fn fit_forgetting(runs: &[Run]) -> Result<FitReport> {
     })
 }
 
+/// A measured run and where it came from (a CSV line or a run directory).
+#[derive(Clone, Debug)]
+pub struct Measured {
+    pub label: String,
+    pub run: Run,
+}
+
 /// Read runs from a CSV with columns N, D, p and either `forgetting` or `loss` and `base_loss`.
-pub fn read_runs(path: &Path) -> Result<Vec<Run>> {
+pub fn read_runs(path: &Path) -> Result<Vec<Measured>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("read runs", path, e))?;
     let shown = path.display();
     let mut lines = text
@@ -216,87 +223,176 @@ pub fn read_runs(path: &Path) -> Result<Vec<Run>> {
             p: get(ci_p)?,
             forgetting,
         };
-        if run.n <= 0.0 || run.d <= 0.0 || !(0.0..1.0).contains(&run.p) || run.forgetting <= 0.0 {
-            bail!(input(
-                "{shown} line {}: need N > 0, D > 0, 0 <= p < 1 and forgetting > 0 (got N={}, D={}, p={}, forgetting={})",
-                i + 1,
-                run.n,
-                run.d,
-                run.p,
-                run.forgetting
-            ));
-        }
-        runs.push(run);
+        check_run(&run, &format!("{shown} line {}", i + 1))?;
+        runs.push(Measured {
+            label: format!("line {}", i + 1),
+            run,
+        });
     }
     Ok(runs)
 }
 
-pub fn plan(runs: &[Run], domain: &str) -> Result<Plan> {
-    let rep = fit_forgetting(runs)?;
+/// N, D and p must be in the law's domain; forgetting may be <= 0 (the run is then reported and
+/// left out of the fit, since the law only describes a rise).
+pub fn check_run(run: &Run, shown: &str) -> Result<()> {
+    if run.n <= 0.0 || run.d <= 0.0 || !(0.0..1.0).contains(&run.p) {
+        bail!(input(
+            "{shown}: need N > 0, D > 0 and 0 <= p < 1 (got N={}, D={}, p={})",
+            run.n,
+            run.d,
+            run.p
+        ));
+    }
+    Ok(())
+}
+
+/// The coefficients the runs cannot pin down, each with the reason.
+pub fn unidentified(runs: &[Run]) -> Vec<String> {
+    let distinct = |f: &dyn Fn(&Run) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.abs().max(1e-12));
+        v.len()
+    };
+    let (ns, ds, ps) = (distinct(&|r| r.n), distinct(&|r| r.d), distinct(&|r| r.p));
+    let mut out = Vec::new();
+    if ns < 2 {
+        out.push(
+            "A and alpha's N-scaling: one model size, so A*N^-alpha is one constant and alpha is set by the p-dependence alone".to_string(),
+        );
+    }
+    if ds < 2 {
+        out.push("beta: one amount of target data".into());
+    }
+    if ps < 2 {
+        out.push("B: one injected fraction".into());
+    } else if ps < 3 && ns < 2 {
+        out.push(
+            "B and alpha apart: two injected fractions give one ratio for two coefficients".into(),
+        );
+    }
+    out
+}
+
+pub fn plan(measured: &[Measured], domain: &str) -> Result<Plan> {
+    let (kept, dropped): (Vec<&Measured>, Vec<&Measured>) =
+        measured.iter().partition(|m| m.run.forgetting > 0.0);
+    let runs: Vec<Run> = kept.iter().map(|m| m.run).collect();
+    if runs.len() < 5 {
+        bail!(input(
+            "plan fit needs at least 5 runs with a rise of the pretraining loss for 4 coefficients, got {}{}",
+            runs.len(),
+            if dropped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} left out with no rise: {})",
+                    dropped.len(),
+                    dropped
+                        .iter()
+                        .map(|m| format!("{} ({:+.4})", m.label, m.run.forgetting))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ));
+    }
+    let rep = fit_forgetting(&runs)?;
     let l = rep.law;
-    let rows = runs
+    let unknown = unidentified(&runs);
+    let row = |m: &Measured, fitted: String, error: String| {
+        let r = m.run;
+        vec![
+            m.label.clone(),
+            num(r.n),
+            num(r.d),
+            format!("{}", r.p),
+            format!("{:.5}", r.forgetting),
+            fitted,
+            error,
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = kept
         .iter()
-        .map(|r| {
-            let pred = l.forgetting(r.n, r.d, r.p);
-            vec![
-                num(r.n),
-                num(r.d),
-                format!("{}", r.p),
-                format!("{:.5}", r.forgetting),
+        .map(|m| {
+            let pred = l.forgetting(m.run.n, m.run.d, m.run.p);
+            row(
+                m,
                 format!("{pred:.5}"),
-                format!("{:+.2} %", 100.0 * (pred / r.forgetting - 1.0)),
-            ]
+                format!("{:+.2} %", 100.0 * (pred / m.run.forgetting - 1.0)),
+            )
         })
         .collect();
+    rows.extend(
+        dropped
+            .iter()
+            .map(|m| row(m, "-".into(), "left out: no rise".into())),
+    );
     let toml = format!(
         "[forgetting.{domain}]\nA = {:e}\nalpha = {}\nbeta = {}\nB = {}\n",
         l.a, l.alpha, l.beta, l.b
     );
+    let mut summary = format!(
+        "A = {:.4e}, alpha = {:.4}, beta = {:.4}, B = {:.4}; fit error: rms log residual {:.4}, max relative error {:.2} %",
+        l.a,
+        l.alpha,
+        l.beta,
+        l.b,
+        rep.rmse_log,
+        100.0 * rep.max_rel_error
+    );
+    if !dropped.is_empty() {
+        summary += &format!(
+            "\n{} runs left out: the pretraining loss did not rise",
+            dropped.len()
+        );
+    }
+    for u in &unknown {
+        summary += &format!("\nnot identified by these runs: {u}");
+    }
     Ok(Plan {
         title: format!(
             "plan fit: forgetting law for `{domain}` from {} runs",
             runs.len()
         ),
-        summary: format!(
-            "A = {:.4e}, alpha = {:.4}, beta = {:.4}, B = {:.4}; fit error: rms log residual {:.4}, max relative error {:.2} %",
-            l.a,
-            l.alpha,
-            l.beta,
-            l.b,
-            rep.rmse_log,
-            100.0 * rep.max_rel_error
-        ),
-        columns: ["N", "D", "p", "measured", "fitted", "error"]
+        summary,
+        columns: ["run", "N", "D", "p", "measured", "fitted", "error"]
             .map(String::from)
             .to_vec(),
         rows,
-        result: serde_json::json!({"domain": domain, "law": l, "rmse_log": rep.rmse_log, "max_rel_error": rep.max_rel_error, "toml": toml}),
-        chart: Some(Chart {
-            title: format!("fitted vs measured forgetting ({domain})"),
-            x_label: "measured (nats)".into(),
-            y_label: "fitted (nats)".into(),
-            series: vec![
-                Series {
-                    name: "runs".into(),
-                    points: runs
-                        .iter()
-                        .map(|r| (r.forgetting, l.forgetting(r.n, r.d, r.p)))
-                        .collect(),
-                    dots: true,
-                },
-                Series {
-                    name: "y = x".into(),
-                    points: {
-                        let (lo, hi) = runs.iter().fold((f64::INFINITY, 0f64), |(a, b), r| {
-                            (a.min(r.forgetting), b.max(r.forgetting))
-                        });
-                        vec![(lo, lo), (hi, hi)]
-                    },
-                    dots: false,
-                },
-            ],
-            hline: None,
-            marker: None,
+        result: serde_json::json!({
+            "domain": domain, "law": l, "rmse_log": rep.rmse_log,
+            "max_rel_error": rep.max_rel_error, "toml": toml, "unidentified": unknown,
+            "left_out": dropped.iter().map(|m| serde_json::json!({"run": m.label, "forgetting": m.run.forgetting})).collect::<Vec<_>>(),
         }),
+        chart: Some(fit_chart(&runs, &l, domain)),
     })
+}
+
+fn fit_chart(runs: &[Run], l: &ForgettingLaw, domain: &str) -> Chart {
+    let (lo, hi) = runs.iter().fold((f64::INFINITY, 0f64), |(a, b), r| {
+        (a.min(r.forgetting), b.max(r.forgetting))
+    });
+    Chart {
+        title: format!("fitted vs measured forgetting ({domain})"),
+        x_label: "measured (nats)".into(),
+        y_label: "fitted (nats)".into(),
+        series: vec![
+            Series {
+                name: "runs".into(),
+                points: runs
+                    .iter()
+                    .map(|r| (r.forgetting, l.forgetting(r.n, r.d, r.p)))
+                    .collect(),
+                dots: true,
+            },
+            Series {
+                name: "y = x".into(),
+                points: vec![(lo, lo), (hi, hi)],
+                dots: false,
+            },
+        ],
+        hline: None,
+        marker: None,
+    }
 }

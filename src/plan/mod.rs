@@ -10,6 +10,7 @@ pub mod fit;
 pub mod forgetting;
 pub mod moe;
 pub mod plot;
+pub mod runs;
 pub mod views;
 
 use serde::Serialize;

@@ -30,13 +30,18 @@ pub struct Chart {
 }
 
 const SIZE: (u32, u32) = (900, 560);
-/// Series colours; red is kept for the budget line and the chosen point.
-const COLORS: [RGBColor; 5] = [
+/// Series colours (matplotlib's tab10 without red, which is kept for the budget line and the
+/// chosen point).
+const COLORS: [RGBColor; 9] = [
     RGBColor(31, 119, 180),
     RGBColor(44, 160, 44),
     RGBColor(255, 127, 14),
     RGBColor(148, 103, 189),
     RGBColor(23, 190, 207),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
 ];
 static FONT: Once = Once::new();
 

@@ -101,6 +101,15 @@ pub struct TrainOptions {
     #[arg(long, default_value_t = unit())]
     #[serde(default = "unit")]
     pub distill_weight: f32,
+    /// Elastic weight consolidation: a `sluice fisher` output of the `--init` model; every step
+    /// adds `lambda/2 * sum F (w - w_init)^2` (torch backend).
+    #[arg(long, value_name = "DIR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ewc: Option<PathBuf>,
+    /// EWC's strength lambda (needed with --ewc).
+    #[arg(long, value_name = "L")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ewc_lambda: Option<f64>,
 }
 
 // Defaults, each written once (the CLI and the file share them).
@@ -140,6 +149,9 @@ impl TrainOptions {
         }
         if let Some(p) = self.distill_from.as_mut() {
             v.push(("/distill_from".into(), p));
+        }
+        if let Some(p) = self.ewc.as_mut() {
+            v.push(("/ewc".into(), p));
         }
         v
     }
@@ -299,6 +311,19 @@ fn check_config(cfg: &TrainOptions) -> Result<()> {
     }
     if cfg.eval_every == 0 || cfg.checkpoint_every == 0 {
         return bad("--eval-every and --checkpoint-every must be at least 1");
+    }
+    match (&cfg.ewc, cfg.ewc_lambda) {
+        (Some(_), _) if cfg.init.is_none() => {
+            return bad(
+                "--ewc needs --init: EWC holds a finetune close to the model its Fisher was taken of",
+            );
+        }
+        (Some(_), None) => return bad("--ewc needs --ewc-lambda"),
+        (None, Some(_)) => return bad("--ewc-lambda needs --ewc"),
+        (_, Some(l)) if !(l.is_finite() && l >= 0.0) => {
+            return bad("--ewc-lambda must be a number >= 0");
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -531,6 +556,10 @@ impl Job for TrainJob {
             "distill_from",
             cache.as_ref().map(|c| &c.manifest.header.fingerprint),
         )?;
+        if let (Some(dir), Some(init)) = (&cfg.ewc, &init_sha) {
+            let file = crate::train::fisher::check_for(dir, init)?;
+            id.input_file("ewc", &file)?;
+        }
         self.opened = Some((data, cache, init_sha));
         Ok(())
     }
@@ -591,8 +620,19 @@ impl<'a> TrainRun<'a> {
             }
             None => initial_model(cfg, data)?,
         };
-        let b = backend::open(backend, &model_cfg, &mut w, &cfg.optim())?;
+        let mut b = backend::open(backend, &model_cfg, &mut w, &cfg.optim())?;
         drop(w);
+        if let (Some(dir), Some(lambda)) = (&cfg.ewc, cfg.ewc_lambda) {
+            // The anchor is the run's starting point, also when it resumes from a checkpoint
+            // (`identity` checked that the Fisher is of these weights).
+            let fisher = weights::load(&dir.join(crate::train::fisher::FILE))?.weights;
+            let (_, anchor) = initial_model(cfg, data)?;
+            b.set_ewc(backend::Ewc {
+                fisher,
+                anchor,
+                lambda,
+            })?;
+        }
         let mut run = TrainRun {
             cfg,
             b,
@@ -756,6 +796,7 @@ fn cfg_without_paths(cfg: &TrainOptions) -> TrainOptions {
         data: PathBuf::new(),
         init: None,
         distill_from: None,
+        ewc: None,
         // Aliases normalised: the resolved backend is added to the identity on its own.
         backend: BackendKind::Cpu,
         device: None,

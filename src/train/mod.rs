@@ -4,6 +4,7 @@
 //! evaluation); both checkpoint through [`checkpoint`].
 
 pub mod checkpoint;
+pub mod fisher;
 pub mod lm;
 pub mod probe;
 pub mod ssl;

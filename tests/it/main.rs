@@ -2,6 +2,7 @@
 
 mod backend;
 mod bad_input;
+mod ewc;
 mod interop;
 mod jobs;
 mod logits;

@@ -316,3 +316,190 @@ fn bad_coefficient_files_are_named() {
         "{e}"
     );
 }
+
+#[test]
+fn fit_leaves_out_runs_without_forgetting_and_names_what_the_runs_cannot_identify() {
+    // The same known law as above on a grid with one model size and two fractions, plus two runs
+    // whose pretraining loss fell: those are listed, not fitted, and not an error.
+    let (a, alpha, beta, b): (f64, f64, f64, f64) = (0.09, 0.3, 0.25, 400.0);
+    let mut csv = String::from("N,D,p,forgetting\n");
+    for d in [1e7f64, 1e8, 1e9] {
+        for p in [0.0, 0.01] {
+            csv += &format!(
+                "1e9,{d},{p},{}\n",
+                a * d.powf(beta) / ((1.0 + b * p) * 1e9).powf(alpha)
+            );
+        }
+    }
+    csv += "1e9,1e8,0.05,-0.002\n1e9,1e9,0.05,0\n";
+    let tmp = tempfile::tempdir().unwrap();
+    let runs = tmp.path().join("runs.csv");
+    std::fs::write(&runs, csv).unwrap();
+    let j = plan_json(&["fit", "--runs", runs.to_str().unwrap()]);
+    let left: Vec<(String, f64)> = j["result"]["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["run"].as_str().unwrap().to_string(),
+                r["forgetting"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        left,
+        [("line 8".to_string(), -0.002), ("line 9".to_string(), 0.0)]
+    );
+    let unknown: Vec<&str> = j["result"]["unidentified"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert!(
+        unknown[0].starts_with("A and alpha's N-scaling: one model size"),
+        "{unknown:?}"
+    );
+    assert!(unknown[1].starts_with("B and alpha apart"), "{unknown:?}");
+    // The identified part (the D exponent) is recovered.
+    let beta_fit = j["result"]["law"]["beta"].as_f64().unwrap();
+    assert!(close(beta_fit, beta, 0.02), "beta {beta_fit}");
+    // Too few runs with a rise: the message counts them and names those left out.
+    std::fs::write(
+        &runs,
+        "N,D,p,forgetting\n1e9,1e8,0.05,-0.002\n1e9,1e8,0,0.01\n",
+    )
+    .unwrap();
+    let e = fails(sluice().args(["plan", "fit", "--runs"]).arg(&runs), 3);
+    assert!(
+        e.contains("at least 5 runs with a rise of the pretraining loss for 4 coefficients, got 1 (1 left out with no rise: line 2 (-0.0020))"),
+        "{e}"
+    );
+}
+
+/// Two short `train lm` runs on real mixes (samples, GPT-2 tokenizer): `--inject 0.25`, and the
+/// weighted form with the same shares (no `--inject`).
+fn two_runs(tmp: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let s = samples();
+    let mut runs = Vec::new();
+    for name in ["a", "b"] {
+        let data = tmp.join(format!("mix-{name}"));
+        let mut c = if name == "a" {
+            let mut c = mix_build(&s.join("target/rust"), Some(&s.join("pretrain")), &data);
+            c.args(["--inject", "0.25"]);
+            c
+        } else {
+            let mut c = sluice();
+            c.args(["-q", "mix", "build", "--out"]).arg(&data);
+            c.arg("--source")
+                .arg(format!("target={}", s.join("target/rust").display()));
+            c.arg("--source")
+                .arg(format!("pretrain={}", s.join("pretrain").display()));
+            c.args(["--weights", "target=0.75,pretrain=0.25"]);
+            c
+        };
+        c.args(["--seq-len", "32"]);
+        ok(&mut c);
+        let run = tmp.join(format!("run-{name}"));
+        ok(sluice()
+            .args(["-q", "train", "lm", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&run)
+            .args(["--steps", "4", "--batch-size", "4", "--eval-every", "2"])
+            .args(["--eval-sequences", "4", "--lr", "3e-3", "--warmup", "1"]));
+        runs.push(run);
+    }
+    (runs.remove(0), runs.remove(0))
+}
+
+#[test]
+fn curves_and_fit_read_training_runs_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_runs(tmp.path());
+    let png = tmp.path().join("rise.png");
+    let arg_a = format!("p25={}", a.display());
+    let j = plan_json(&[
+        "curves",
+        "--run",
+        &arg_a,
+        b.to_str().unwrap(),
+        "--y",
+        "val_pretrain",
+        "--x",
+        "tokens_seen",
+        "--relative",
+        "--plot",
+        png.to_str().unwrap(),
+    ]);
+    // Each run's points are its metrics.jsonl rows, less the first value.
+    for (i, (dir, label)) in [(&a, "p25"), (&b, "run-b")].into_iter().enumerate() {
+        let rows: Vec<serde_json::Value> = std::fs::read_to_string(dir.join("metrics.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let first = rows[0]["val_pretrain"].as_f64().unwrap();
+        let want: Vec<(f64, f64)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r["tokens_seen"].as_f64().unwrap(),
+                    r["val_pretrain"].as_f64().unwrap() - first,
+                )
+            })
+            .collect();
+        let run = &j["result"]["runs"][i];
+        assert_eq!(run["label"], label);
+        let got: Vec<(f64, f64)> = serde_json::from_value(run["points"].clone()).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(want.len(), 3);
+    }
+    assert_eq!(&std::fs::read(&png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    // An unknown metric names the ones there are.
+    let e = fails(
+        sluice()
+            .args(["plan", "curves", "--run"])
+            .arg(&a)
+            .args(["--y", "knn_top1"]),
+        3,
+    );
+    assert!(
+        e.contains("metrics.jsonl: no metric `knn_top1` (has: ") && e.contains("val_pretrain"),
+        "{e}"
+    );
+    // plan fit --run: N, D, p and the rise come from the run and its mix build output.
+    let m = manifest(&a);
+    let evals = m["evals"].as_array().unwrap();
+    let rise =
+        evals[2]["val_pretrain"].as_f64().unwrap() - evals[0]["val_pretrain"].as_f64().unwrap();
+    let mix = manifest(&tmp.path().join("mix-a"));
+    let frac = mix["schedule"]["sources"]["target"]["token_fraction"]
+        .as_f64()
+        .unwrap();
+    let unique = mix["sources"]["target"]["train_tokens"].as_f64().unwrap();
+    assert_eq!(m["tokens_trained"], 4 * 4 * 32);
+    let r = sluice::plan::runs::read_lm_run(&a).unwrap();
+    assert_eq!(r.run.n, m["parameters"].as_f64().unwrap());
+    assert_eq!(r.run.p, 0.25);
+    assert_eq!(r.run.d, (512.0 * frac).min(unique));
+    assert!(frac > 0.7 && frac < 0.8, "{frac}");
+    assert_eq!(r.run.forgetting, rise);
+    // One run cannot be fitted; the count tells whether it showed a rise.
+    let e = fails(sluice().args(["plan", "fit", "--run"]).arg(&a), 3);
+    let want = if rise > 0.0 {
+        "got 1"
+    } else {
+        "got 0 (1 left out with no rise"
+    };
+    assert!(e.contains(want), "{e}");
+    // A run on data without `--inject` has no p.
+    let e = fails(sluice().args(["plan", "fit", "--run"]).arg(&a).arg(&b), 3);
+    assert!(
+        e.contains(&format!("run {}: its data", b.display()))
+            && e.contains("is not a two-source `mix build --inject P` output"),
+        "{e}"
+    );
+}
