@@ -49,11 +49,21 @@ fetch_zh() { # Debian's manpages-zh (Chinese prose about Unix tools) as JSONL, c
   echo "$cache/manpages-zh.jsonl"
 }
 
+# Pretraining text alone: the Fisher for EWC is taken over its train split, whose held-out
+# documents are the finetuning mixes' val_pretrain (held out by content key, the same seed).
+pretrain_mix() { # SEQ TOKENIZER
+  "$bin" mix build -q --target "$here/samples/pretrain" --pretrain "$here/samples/pretrain" \
+    --inject 0 --tokenizer "$2" --seq-len "$1" --out "$out/mix-pretrain" >&2
+}
 if [ "$mode" = smoke ]; then
   target=$here/samples/target/rust
   tokenizer=$here/samples/tokenizer.json
-  init=(--arch tiny --seed 1)
-  seq=32 batch=4 evals=8 ps=(0 0.05) steps_grid=(2 4)
+  seq=32 batch=4 evals=8 ps=(0 0.05) steps_grid=(2 4) lambdas=(100) fisher_seqs=8
+  # A stand-in "pretrained" model: the tiny architecture, a few steps on the pretraining text.
+  pretrain_mix "$seq" "$tokenizer"
+  "$bin" train lm -q --data "$out/mix-pretrain" --arch tiny --backend "$backend" --device "$device" \
+    --steps 4 --batch-size 4 --lr 3e-3 --warmup 1 --eval-every 4 --eval-sequences 4 --out "$out/base" >&2
+  init=(--init "$out/base/model.safetensors")
 else
   target=$(fetch_zh)
   gguf=$("$here/scripts/fetch_models.sh" "${MODELS:-$HOME/.cache/sluice-models}")
@@ -61,11 +71,13 @@ else
   [ -f "$tokenizer" ] || "$bin" model tokenizer -q "$gguf" --out "$tokenizer" >&2
   init=(--init "$gguf")
   if [ "$mode" = quick ]; then
-    seq=128 batch=4 evals=32 ps=(0 0.01 0.05) steps_grid=(10 20)
+    seq=128 batch=4 evals=32 ps=(0 0.01 0.05) steps_grid=(10 20) lambdas=(100 1000) fisher_seqs=32
   else
-    seq=256 batch=16 evals=128 ps=(0 0.001 0.01 0.05) steps_grid=(100 200 400)
+    seq=256 batch=16 evals=128 ps=(0 0.001 0.01 0.05) steps_grid=(100 200 400) lambdas=(10 100 1000) fisher_seqs=256
   fi
+  pretrain_mix "$seq" "$tokenizer"
 fi
+read -r -a lambdas <<<"${EWC_LAMBDAS:-${lambdas[*]}}"
 
 # --- runs -----------------------------------------------------------------------------------
 runs=()
@@ -85,9 +97,25 @@ for p in "${ps[@]}"; do
   done
 done
 
+# EWC next to injection: p = 0 at the largest amount of target data, held near the start by the
+# Fisher of the starting model over the pretraining text.
+"$bin" fisher -q --model "${init[1]}" --data "$out/mix-pretrain" --sequences "$fisher_seqs" \
+  --backend "$backend" --device "$device" --out "$out/fisher" >&2
+steps=${steps_grid[-1]}
+ewc_runs=()
+for l in "${lambdas[@]}"; do
+  run=$out/run-p0-s$steps-ewc$l
+  log "p = 0 with EWC lambda $l, $steps steps -> $run"
+  "$bin" train lm -q --data "$out/mix-p0" "${init[@]}" --backend "$backend" --device "$device" \
+    --steps "$steps" --batch-size "$batch" --lr "$lr" --warmup $((steps / 5 > 0 ? steps / 5 : 1)) \
+    --eval-every $((steps / 2 > 0 ? steps / 2 : 1)) --eval-sequences "$evals" \
+    --ewc "$out/fisher" --ewc-lambda "$l" --out "$run" >&2
+  ewc_runs+=("$run")
+done
+
 # --- curves, fit, report --------------------------------------------------------------------
 labelled=()
-for r in "${runs[@]}"; do labelled+=("$(basename "$r" | sed 's/^run-//')=$r"); done
+for r in "${runs[@]}" "${ewc_runs[@]}"; do labelled+=("$(basename "$r" | sed 's/^run-//')=$r"); done
 "$bin" plan curves --run "${labelled[@]}" --y val_pretrain --x tokens_seen --relative \
   --plot "$out/val_pretrain_rise.png" --json >"$out/val_pretrain.json"
 "$bin" plan curves --run "${labelled[@]}" --y val_target --x tokens_seen \
@@ -96,7 +124,7 @@ fit_ok=1
 "$bin" plan fit --run "${runs[@]}" --domain "zh-manpages" --out "$out/fitted.toml" \
   --plot "$out/fit.png" >"$out/fit.txt" 2>&1 || fit_ok=0
 [ $fit_ok = 1 ] || log "plan fit did not fit (see $out/fit.txt)"
-python3 - "$out" "$mode" "$lr" "${runs[@]}" <<'EOF'
+python3 - "$out" "$mode" "$lr" "${runs[@]}" "${ewc_runs[@]}" <<'EOF'
 import json, sys
 out, mode, lr, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 rows = []
@@ -104,14 +132,19 @@ for r in runs:
     m = json.load(open(f"{r}/manifest.json"))
     ev = m["evals"]
     mix = json.load(open(f"{m['config']['data']}/manifest.json"))
-    rows.append((mix["schedule"]["inject"], m["config"]["steps"], m["tokens_trained"],
+    p = mix["schedule"]["inject"]
+    if m["config"].get("ewc"):
+        p += f" + EWC {m['config']['ewc_lambda']:g}"
+    rows.append((p, m["config"]["steps"], m["tokens_trained"],
                  ev[0]["val_target"], ev[-1]["val_target"], ev[0]["val_pretrain"], ev[-1]["val_pretrain"]))
 lines = [f"# forgetting, {mode} mode (lr {lr})", "",
          "| p | steps | tokens trained | val_target first -> last | val_pretrain first -> last | rise of val_pretrain |",
          "|---|---:|---:|---|---|---:|"]
 for p, s, t, t0, t1, p0, p1 in rows:
     lines.append(f"| {p} | {s} | {t:,} | {t0:.4f} -> {t1:.4f} ({t1 - t0:+.4f}) | {p0:.4f} -> {p1:.4f} | **{p1 - p0:+.4f}** |")
-lines += ["", "plan fit --run (all runs):", "", "```", open(f"{out}/fit.txt").read().rstrip(), "```"]
+f = json.load(open(f"{out}/fisher/manifest.json"))
+lines += ["", f"EWC: Fisher of the starting model over {f['sequences']} sequences ({f['tokens']:,} tokens) of pretraining text, trace {f['trace']:.4g}; lambda as labelled.",
+          "", "plan fit --run (the runs without EWC):", "", "```", open(f"{out}/fit.txt").read().rstrip(), "```"]
 open(f"{out}/report.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF

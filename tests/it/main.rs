@@ -11,6 +11,7 @@ mod mixture;
 mod pipeline;
 mod plan;
 mod resume;
+mod seeds;
 mod ssl;
 mod store;
 mod tokenize;

@@ -1,0 +1,98 @@
+//! The seed-claim experiments (`bench/seeds/*.sh`) in their smoke mode: each script runs end to
+//! end on the shipped samples in well under a minute and writes its report and plots. The
+//! numbers of a smoke run mean nothing; this checks the plumbing CI can afford.
+#![cfg(feature = "torch")]
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::repo;
+
+fn smoke(script: &str, out: &Path) -> String {
+    let o = Command::new("bash")
+        .arg(repo().join("bench/seeds").join(script))
+        .arg("--smoke")
+        .arg(out)
+        .env("SLUICE_BIN", env!("CARGO_BIN_EXE_sluice"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{script}: {text}");
+    std::fs::read_to_string(out.join("report.md")).unwrap()
+}
+
+fn is_png(p: &Path) -> bool {
+    std::fs::read(p).is_ok_and(|b| b.starts_with(b"\x89PNG\r\n\x1a\n"))
+}
+
+/// Table rows of a markdown report: lines starting with `| ` below the header separator.
+fn rows(report: &str) -> Vec<Vec<String>> {
+    report
+        .lines()
+        .skip_while(|l| !l.starts_with("|---"))
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn forgetting_script_runs_every_fraction_and_amount_and_reports_the_fit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = smoke("forgetting.sh", tmp.path());
+    let r = rows(&report);
+    // p in {0, 0.05} x 2 amounts of target data, then the EWC run.
+    let runs: Vec<(&str, &str)> = r.iter().map(|c| (c[0].as_str(), c[1].as_str())).collect();
+    assert_eq!(
+        runs,
+        [
+            ("0", "2"),
+            ("0", "4"),
+            ("0.05", "2"),
+            ("0.05", "4"),
+            ("0 + EWC 100", "4")
+        ],
+        "{report}"
+    );
+    // Each row's rise is its run's last val_pretrain less its first.
+    for c in &r {
+        let (a, b) = c[4].split_once(" -> ").unwrap();
+        let rise: f64 = c[5].trim_matches('*').parse().unwrap();
+        let want = b.parse::<f64>().unwrap() - a.parse::<f64>().unwrap();
+        assert!((rise - want).abs() < 2e-4, "{c:?}");
+    }
+    assert!(report.contains("plan fit --run"), "{report}");
+    for png in ["val_pretrain_rise.png", "val_target.png"] {
+        assert!(is_png(&tmp.path().join(png)), "{png}");
+    }
+}
+
+#[test]
+fn ema_script_compares_both_batch_sizes_at_equal_samples_seen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = smoke("ema.sh", tmp.path());
+    let r = rows(&report);
+    let labels: Vec<&str> = r.iter().map(|c| c[0].as_str()).collect();
+    assert_eq!(
+        labels,
+        ["B8", "B8 seed 1", "B32 rule", "B32 no rule"],
+        "{report}"
+    );
+    // Every run evaluated at the same samples seen (the header's columns), all filled in.
+    assert!(
+        r.iter()
+            .all(|c| c[1..c.len() - 1].iter().all(|v| v.parse::<f64>().is_ok())),
+        "{report}"
+    );
+    // The rule's momentum is 0.99^4 at 4x the batch; without it, 0.99.
+    assert!(
+        report.contains("B32 rule: 0.960596") && report.contains("B32 no rule: 0.990000"),
+        "{report}"
+    );
+    assert!(is_png(&tmp.path().join("knn.png")));
+}
