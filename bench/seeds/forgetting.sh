@@ -10,13 +10,15 @@
 #   --smoke  the plumbing in well under a minute: the tiny architecture trained from scratch on the
 #            shipped samples (Rust sources as the target, no download); the numbers mean nothing.
 #   --quick  SmolLM2-135M (the shipped teacher, scripts/fetch_models.sh) finetuned on Debian's
-#            Chinese man pages (manpages-zh), batch 4 x 128 tokens, 10 and 20 steps, 6 runs; about
-#            15 minutes on 2 CPU cores with the torch backend.
+#            Chinese man pages (manpages-zh), batch 8 x 64 tokens, 20 and 40 steps (160 and 320
+#            sequences, so p = 0.01 injects 2 and 3 of them), 6 runs + 2 with EWC; about 30 minutes
+#            on 2 CPU cores with the torch backend.
 #   --full   for a GPU (DEVICE=cuda): 4 fractions (0.001 once a run holds >= 1,000 sequences) x 3
 #            amounts of target data on SmolLM2, batch 16 x 256 tokens, 100 to 400 steps.
 #
 # Env: SLUICE_BIN (default: the debug build in $CARGO_TARGET_DIR), BACKEND (torch or cpu = burn;
-# default torch), DEVICE (cpu), LR (peak learning rate, default 1e-4), MODELS (cache of the GGUF).
+# default torch), DEVICE (cpu), LR (peak learning rate, default 5e-4), EWC_LAMBDAS, MODELS (where
+# the GGUF is cached).
 # Writes OUT/report.md (table, fit, verdict inputs), OUT/*.png (plan's plotting code), the runs.
 set -euo pipefail
 mode=quick
@@ -26,7 +28,7 @@ out=${1:-seeds-out/forgetting}
 bin=${SLUICE_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/sluice-target}/debug/sluice}
 backend=${BACKEND:-torch}
 device=${DEVICE:-cpu}
-lr=${LR:-1e-4}
+lr=${LR:-5e-4}
 [ -x "$bin" ] || { echo "no sluice binary at $bin (cargo build --features torch, or set SLUICE_BIN)" >&2; exit 2; }
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -58,7 +60,7 @@ pretrain_mix() { # SEQ TOKENIZER
 if [ "$mode" = smoke ]; then
   target=$here/samples/target/rust
   tokenizer=$here/samples/tokenizer.json
-  seq=32 batch=4 evals=8 ps=(0 0.05) steps_grid=(2 4) lambdas=(100) fisher_seqs=8
+  seq=32 batch=4 evals=8 ps=(0 0.25) steps_grid=(2 4) lambdas=(100) fisher_seqs=8
   # A stand-in "pretrained" model: the tiny architecture, a few steps on the pretraining text.
   pretrain_mix "$seq" "$tokenizer"
   "$bin" train lm -q --data "$out/mix-pretrain" --arch tiny --backend "$backend" --device "$device" \
@@ -71,7 +73,7 @@ else
   [ -f "$tokenizer" ] || "$bin" model tokenizer -q "$gguf" --out "$tokenizer" >&2
   init=(--init "$gguf")
   if [ "$mode" = quick ]; then
-    seq=128 batch=4 evals=32 ps=(0 0.01 0.05) steps_grid=(10 20) lambdas=(100 1000) fisher_seqs=32
+    seq=64 batch=8 evals=64 ps=(0 0.01 0.05) steps_grid=(20 40) lambdas=(100 1000) fisher_seqs=64
   else
     seq=256 batch=16 evals=128 ps=(0 0.001 0.01 0.05) steps_grid=(100 200 400) lambdas=(10 100 1000) fisher_seqs=256
   fi
@@ -86,8 +88,12 @@ for p in "${ps[@]}"; do
   "$bin" mix build -q --target "$target" --pretrain "$here/samples/pretrain" --inject "$p" \
     --tokenizer "$tokenizer" --seq-len "$seq" --out "$data" >&2
   for steps in "${steps_grid[@]}"; do
-    # p = 0.001 injects nothing into fewer than 1,000 sequences: such a run would repeat p = 0.
-    if [ "$p" = 0.001 ] && [ $((steps * batch)) -lt 1000 ]; then continue; fi
+    # p injects nothing into fewer than 1/p sequences (every prefix holds round(p n) +- 1 of
+    # them): such a run would repeat p = 0 exactly, so it is not run.
+    if python3 -c "import sys; sys.exit(0 if $p > 0 and $p * $steps * $batch < 1 else 1)"; then
+      log "p = $p, $steps steps: $((steps * batch)) sequences hold no injected one; skipped"
+      continue
+    fi
     run=$out/run-p$p-s$steps
     log "p = $p, $steps steps x $batch x $seq tokens -> $run"
     "$bin" train lm -q --data "$data" "${init[@]}" --backend "$backend" --device "$device" \

@@ -46,15 +46,15 @@ fn forgetting_script_runs_every_fraction_and_amount_and_reports_the_fit() {
     let tmp = tempfile::tempdir().unwrap();
     let report = smoke("forgetting.sh", tmp.path());
     let r = rows(&report);
-    // p in {0, 0.05} x 2 amounts of target data, then the EWC run.
+    // p in {0, 0.25} x 2 amounts of target data, then the EWC run.
     let runs: Vec<(&str, &str)> = r.iter().map(|c| (c[0].as_str(), c[1].as_str())).collect();
     assert_eq!(
         runs,
         [
             ("0", "2"),
             ("0", "4"),
-            ("0.05", "2"),
-            ("0.05", "4"),
+            ("0.25", "2"),
+            ("0.25", "4"),
             ("0 + EWC 100", "4")
         ],
         "{report}"
