@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::logits::cache::CacheOptions;
 use crate::mix::options::MixOptions;
+use crate::train::fisher::FisherOptions;
 use crate::train::lm::TrainOptions;
 use crate::train::ssl::SslOptions;
 use crate::views::options::ViewsOptions;
@@ -101,6 +102,8 @@ pub enum Step {
     Train(TrainOptions),
     /// `sluice train ssl`.
     Ssl(SslOptions),
+    /// `sluice fisher` (for `train lm --ewc`).
+    Fisher(FisherOptions),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

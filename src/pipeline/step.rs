@@ -15,6 +15,7 @@ use crate::mix::options::MixOptions;
 use crate::mix::slices::Slice;
 use crate::pipeline::spec::{SqlStep, Step};
 use crate::pipeline::sql::SqlJob;
+use crate::train::fisher::{FisherJob, FisherOptions};
 use crate::train::lm::{TrainJob, TrainOptions};
 use crate::train::ssl::{SslJob, SslOptions};
 use crate::views::generate::{ViewsBody, ViewsGen};
@@ -188,6 +189,27 @@ impl StepKind for TrainOptions {
     }
 }
 
+impl StepKind for FisherOptions {
+    type Job = FisherJob;
+    const KIND: &'static str = "fisher";
+    fn depends_on(&self) -> &[String] {
+        &self.depends_on
+    }
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        vec![
+            ("/model".into(), &mut self.model),
+            ("/data".into(), &mut self.data),
+        ]
+    }
+    /// The directory: `train`'s `ewc` takes the whole output (its manifest names the model).
+    fn primary(&self) -> &'static str {
+        ""
+    }
+    fn job(&self, env: &StepEnv) -> Result<FisherJob> {
+        Ok(FisherJob::new(resolved(self, env)))
+    }
+}
+
 impl StepKind for SslOptions {
     type Job = SslJob;
     const KIND: &'static str = "ssl";
@@ -256,6 +278,7 @@ macro_rules! each {
             Step::Logits($s) => $e,
             Step::Train($s) => $e,
             Step::Ssl($s) => $e,
+            Step::Fisher($s) => $e,
         }
     };
 }

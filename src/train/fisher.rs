@@ -18,6 +18,10 @@ use crate::error::{Error, Result};
 #[derive(Clone, Debug, PartialEq, clap::Args, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FisherOptions {
+    /// Steps that must finish first (pipeline files only).
+    #[arg(skip)]
+    #[serde(default)]
+    pub depends_on: Vec<String>,
     /// The model (GGUF or safetensors): the weights EWC will hold a finetune close to.
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,

@@ -34,12 +34,11 @@ fn shipped_pipelines_validate_run_and_rerun_up_to_date() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        // `train ssl` steps need the libtorch backend.
+        // `train ssl` steps and EWC need the libtorch backend.
         .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
             cfg!(feature = "torch")
-                || !std::fs::read_to_string(p)
-                    .unwrap()
-                    .contains("kind = \"ssl\"")
+                || !(text.contains("kind = \"ssl\"") || text.contains("backend = \"torch\""))
         })
         .collect();
     files.sort();
@@ -131,7 +130,7 @@ kind = "teleport"
         "line 3: /colour: unknown key `colour`",
         "line 12: /steps/a/inject: expected string",
         "line 14: /steps/a/seq_len: -4 is below the minimum 0",
-        "line 27: /steps/d: `kind` must be one of \"mix\", \"views\", \"sql\", \"logits\", \"train\", \"ssl\" (found \"teleport\")",
+        "line 27: /steps/d: `kind` must be one of \"mix\", \"views\", \"sql\", \"logits\", \"train\", \"ssl\", \"fisher\" (found \"teleport\")",
     ] {
         assert!(err.contains(want), "missing `{want}` in:\n{err}");
     }

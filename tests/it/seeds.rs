@@ -108,9 +108,16 @@ fn distill_script_trains_each_student_both_ways_on_the_cached_sequences() {
         // Both students of a size saw the same tokens: 4 steps x 4 rows x 32.
         assert_eq!(c[2], "512", "{c:?}");
         let (ce, kd): (f64, f64) = (c[3].parse().unwrap(), c[4].parse().unwrap());
-        let better = if kd < ce { "distillation" } else { "supervised" };
+        let better = if kd < ce {
+            "distillation"
+        } else {
+            "supervised"
+        };
         assert_eq!(c[7], better, "{c:?}");
-        assert!(c[8].starts_with("distillation") || c[8].starts_with("supervised"), "{c:?}");
+        assert!(
+            c[8].starts_with("distillation") || c[8].starts_with("supervised"),
+            "{c:?}"
+        );
     }
     assert!(is_png(&tmp.path().join("val_target.png")));
 }
