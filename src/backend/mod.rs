@@ -7,6 +7,8 @@
 mod burn_impl;
 pub mod gguf;
 pub mod model;
+#[cfg(feature = "torch")]
+mod sigma_reparam;
 pub mod tokenizer;
 #[cfg(feature = "torch")]
 mod torch_impl;
@@ -285,6 +287,17 @@ pub trait Backend {
     /// gradient), for `fisher` and `anchor` under the parameters' HF names.
     fn set_ewc(&mut self, _ewc: Ewc) -> Result<()> {
         Err(unsupported(self.name(), "EWC"))
+    }
+    /// σReparam (Zhai et al. 2023) on every linear layer of the blocks from now on: `W` is used
+    /// as `γ/σ(W)·W`, `γ` learned; it starts at 1 `from_scratch` (the paper), else at `σ(W)`, so
+    /// a pretrained model computes what it did. `weights` then gives the scaled matrices.
+    fn set_sigma_reparam(&mut self, _from_scratch: bool) -> Result<()> {
+        Err(unsupported(self.name(), "sigma reparam"))
+    }
+    /// Mean attention entropy (nats) per layer and head over `batch`'s positions; None where the
+    /// backend cannot measure it.
+    fn attention_entropy(&self, _batch: &TokenBatch) -> Result<Option<Vec<Vec<f64>>>> {
+        Ok(None)
     }
     /// The current weights under HF names.
     fn weights(&self) -> Weights;

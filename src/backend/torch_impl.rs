@@ -16,6 +16,7 @@ use std::path::Path;
 use tch::{Device, Kind, Tensor};
 
 use super::model::{LlamaConfig, doc_ids, rope_tables};
+use super::sigma_reparam::{GammaInit, SpectralScale, attention_entropy};
 use super::{
     Backend, Capabilities, DistillConfig, Ewc, Logits, LossSum, OptimConfig, TeacherTargets,
     TokenBatch, Weights,
@@ -33,6 +34,37 @@ struct Layer {
     gate: Tensor,
     up: Tensor,
     down: Tensor,
+    /// σReparam of the seven matrices, in `LINEARS` order (None: plain weights).
+    sr: Option<Vec<SpectralScale>>,
+}
+
+/// A layer's linear weights under their HF names (after `model.layers.{i}.`), in `Layer::mats`
+/// order.
+const LINEARS: [&str; 7] = [
+    "self_attn.q_proj.weight",
+    "self_attn.k_proj.weight",
+    "self_attn.v_proj.weight",
+    "self_attn.o_proj.weight",
+    "mlp.gate_proj.weight",
+    "mlp.up_proj.weight",
+    "mlp.down_proj.weight",
+];
+
+impl Layer {
+    fn mats(&self) -> [&Tensor; 7] {
+        [
+            &self.wq, &self.wk, &self.wv, &self.wo, &self.gate, &self.up, &self.down,
+        ]
+    }
+
+    /// The matrices as the layer computes with them (σReparam applied), f32.
+    fn effective(&self) -> [Tensor; 7] {
+        let m = self.mats();
+        std::array::from_fn(|i| match &self.sr {
+            Some(sr) => sr[i].weight(m[i]),
+            None => m[i].shallow_clone(),
+        })
+    }
 }
 
 pub struct TorchBackend {
@@ -150,6 +182,7 @@ impl TorchBackend {
                 gate: take(&format!("{p}mlp.gate_proj.weight"), &[f, d])?,
                 up: take(&format!("{p}mlp.up_proj.weight"), &[f, d])?,
                 down: take(&format!("{p}mlp.down_proj.weight"), &[d, f])?,
+                sr: None,
             });
         }
         let norm = take("model.norm.weight", &[d])?;
@@ -188,11 +221,7 @@ impl TorchBackend {
             steps: 0,
             ewc: None,
         };
-        b.moments = b
-            .named()
-            .iter()
-            .map(|(_, t)| (t.zeros_like(), t.zeros_like()))
-            .collect();
+        b.reset_moments();
         Ok(b)
     }
 
@@ -218,6 +247,47 @@ impl TorchBackend {
         v.push(("model.norm.weight".into(), &self.norm));
         if let Some(h) = &self.lm_head {
             v.push(("lm_head.weight".into(), h));
+        }
+        v
+    }
+
+    /// What the optimizer steps: the weights (`named`), then σReparam's `γ` per matrix.
+    fn trainable(&self) -> Vec<(String, Tensor)> {
+        let mut v: Vec<(String, Tensor)> = self
+            .named()
+            .into_iter()
+            .map(|(n, t)| (n, t.shallow_clone()))
+            .collect();
+        for (i, l) in self.layers.iter().enumerate() {
+            for (name, s) in LINEARS.iter().zip(l.sr.iter().flatten()) {
+                v.push((
+                    format!("model.layers.{i}.{name}.sigma_reparam.gamma"),
+                    s.gamma.shallow_clone(),
+                ));
+            }
+        }
+        v
+    }
+
+    fn reset_moments(&mut self) {
+        self.moments = self
+            .trainable()
+            .iter()
+            .map(|(_, t)| (t.zeros_like(), t.zeros_like()))
+            .collect();
+    }
+
+    /// σReparam's state beside the raw weights it scales, under `sr.{raw,gamma,u,v}.{name}`.
+    fn sr_state(&self) -> Vec<(String, Tensor)> {
+        let mut v = Vec::new();
+        for (i, l) in self.layers.iter().enumerate() {
+            let Some(sr) = &l.sr else { continue };
+            for ((name, w), s) in LINEARS.iter().zip(l.mats()).zip(sr) {
+                let n = format!("model.layers.{i}.{name}");
+                for (part, t) in [("raw", w), ("gamma", &s.gamma), ("u", &s.u), ("v", &s.v)] {
+                    v.push((format!("sr.{part}.{n}"), t.shallow_clone()));
+                }
+            }
         }
         v
     }
@@ -327,8 +397,9 @@ impl TorchBackend {
         y.to_kind(self.compute)
     }
 
-    /// Logits [batch, len, vocab] in f32.
-    fn forward(&self, inp: &Inputs) -> Tensor {
+    /// Logits [batch, len, vocab] in f32; with `probe`, each layer's per-head attention entropy
+    /// is appended to it.
+    fn forward(&self, inp: &Inputs, mut probe: Option<&mut Vec<Vec<f64>>>) -> Tensor {
         let c = &self.cfg;
         let (bs, len) = inp.tokens.size2().expect("ids are [batch, len]");
         let (h, kvh, hd) = (
@@ -344,15 +415,22 @@ impl TorchBackend {
         };
         let mut x = Tensor::embedding(&self.w(&self.embed), &inp.tokens, -1, false, false);
         for l in &self.layers {
+            let [wq, wk, wv, wo, gate, up, down] = l.effective().map(|t| self.w(&t));
             let n = self.rms_norm(&x, &l.attn_norm);
             let heads = |w: &Tensor, nh: i64| {
-                n.linear::<Tensor>(&self.w(w), None)
+                n.linear::<Tensor>(w, None)
                     .view([bs, len, nh, hd])
                     .transpose(1, 2)
             };
-            let q = rotate(heads(&l.wq, h));
-            let k = rotate(heads(&l.wk, kvh));
-            let v = heads(&l.wv, kvh);
+            let q = rotate(heads(&wq, h));
+            let k = rotate(heads(&wk, kvh));
+            let v = heads(&wv, kvh);
+            if let Some(p) = probe.as_deref_mut() {
+                let causal = Tensor::ones([len, len], (Kind::Bool, self.device)).tril(0);
+                let allowed = inp.mask.as_ref().unwrap_or(&causal);
+                let k_all = k.repeat_interleave_self_int(h / kvh, 1, None::<i64>);
+                p.push(attention_entropy(&q, &k_all, Some(allowed)));
+            }
             let att = Tensor::scaled_dot_product_attention(
                 &q,
                 &k,
@@ -365,11 +443,10 @@ impl TorchBackend {
             );
             let att = att.transpose(1, 2).reshape([bs, len, h * hd]);
             // Not `+=`: in place would change a tensor autograd kept for RMSNorm's backward.
-            x = &x + att.linear::<Tensor>(&self.w(&l.wo), None);
+            x = &x + att.linear::<Tensor>(&wo, None);
             let n = self.rms_norm(&x, &l.ffn_norm);
-            let g = n.linear::<Tensor>(&self.w(&l.gate), None).silu()
-                * n.linear::<Tensor>(&self.w(&l.up), None);
-            x = &x + g.linear::<Tensor>(&self.w(&l.down), None);
+            let g = n.linear::<Tensor>(&gate, None).silu() * n.linear::<Tensor>(&up, None);
+            x = &x + g.linear::<Tensor>(&down, None);
         }
         let x = self.rms_norm(&x, &self.norm);
         let head = self.lm_head.as_ref().unwrap_or(&self.embed);
@@ -409,6 +486,12 @@ impl TorchBackend {
             .map(|m| self.inputs(batch_of(m)))
             .collect::<Result<_>>()?;
         let total: f64 = inputs.iter().map(|i| i.count).sum();
+        // σReparam's power iteration: once per optimizer step, before its forwards.
+        for l in &self.layers {
+            for (s, w) in l.sr.iter().flatten().zip(l.mats()) {
+                s.power_step(w);
+            }
+        }
         let mut sum = LossSum::default();
         for (m, inp) in micro.iter().zip(&inputs) {
             let l = loss(self, m, inp)?;
@@ -450,7 +533,7 @@ impl TorchBackend {
         let (b1, b2) = (o.beta1 as f64, o.beta2 as f64);
         let c1 = 1.0 - b1.powi(self.steps as i32);
         let c2 = 1.0 - b2.powi(self.steps as i32);
-        let params = self.handles();
+        let params: Vec<Tensor> = self.trainable().into_iter().map(|(_, t)| t).collect();
         // In place, as PyTorch's single-tensor AdamW: every temporary is a pass over 4 bytes per
         // parameter, which on a CPU step costs as much as the arithmetic (two are left: g(1-b2)
         // and the denominator; tch's addcmul_/addcdiv_ take no scale, so scales are folded in).
@@ -514,7 +597,7 @@ impl Backend for TorchBackend {
     fn forward_logits(&self, batch: &TokenBatch) -> Result<Logits> {
         guarded("forward", || {
             let inp = self.inputs(batch)?;
-            let values = host(&tch::no_grad(|| self.forward(&inp)))?;
+            let values = host(&tch::no_grad(|| self.forward(&inp, None)))?;
             Ok(Logits {
                 values,
                 batch: batch.batch,
@@ -527,7 +610,7 @@ impl Backend for TorchBackend {
     fn eval_loss(&self, batch: &TokenBatch) -> Result<LossSum> {
         guarded("eval", || {
             let inp = self.inputs(batch)?;
-            let nll = tch::no_grad(|| self.nll(&self.forward(&inp), &inp));
+            let nll = tch::no_grad(|| self.nll(&self.forward(&inp, None), &inp));
             Ok(LossSum {
                 nll: nll.double_value(&[]),
                 tokens: inp.count as u64,
@@ -542,7 +625,7 @@ impl Backend for TorchBackend {
                 |b| b,
                 lr,
                 "training",
-                |this, _, inp| Ok(this.nll(&this.forward(inp), inp)),
+                |this, _, inp| Ok(this.nll(&this.forward(inp, None), inp)),
             )
         })
     }
@@ -572,7 +655,7 @@ impl Backend for TorchBackend {
                     let tail = Tensor::from_slice(&t.tail)
                         .view([shape[0], shape[1]])
                         .to_device(dev);
-                    let logits = this.forward(inp);
+                    let logits = this.forward(inp, None);
                     // As `Llama::distill_sums`: CE against the sparse teacher at temperature T,
                     // the mass outside its ids scored as one bucket.
                     let logq = (&logits / temp)
@@ -606,7 +689,7 @@ impl Backend for TorchBackend {
                     if inp.count == 0.0 {
                         continue;
                     }
-                    (self.nll(&self.forward(&inp), &inp) / inp.count).backward();
+                    (self.nll(&self.forward(&inp, None), &inp) / inp.count).backward();
                     tch::no_grad(|| {
                         for (s, p) in sums.iter_mut().zip(&params) {
                             let mut g = p.grad();
@@ -652,9 +735,49 @@ impl Backend for TorchBackend {
         Ok(())
     }
 
+    fn set_sigma_reparam(&mut self, from_scratch: bool) -> Result<()> {
+        let init = match from_scratch {
+            true => GammaInit::One,
+            false => GammaInit::KeepFunction,
+        };
+        guarded("sigma reparam", || {
+            for l in &mut self.layers {
+                l.sr = Some(
+                    l.mats()
+                        .iter()
+                        .map(|w| SpectralScale::new(w, init))
+                        .collect(),
+                );
+            }
+            Ok(())
+        })?;
+        self.reset_moments();
+        Ok(())
+    }
+
+    fn attention_entropy(&self, batch: &TokenBatch) -> Result<Option<Vec<Vec<f64>>>> {
+        guarded("attention entropy", || {
+            let inp = self.inputs(batch)?;
+            let mut per_layer = Vec::with_capacity(self.layers.len());
+            let _ = tch::no_grad(|| self.forward(&inp, Some(&mut per_layer)));
+            Ok(Some(per_layer))
+        })
+    }
+
+    /// The weights a model loader sees: with σReparam, each matrix as the layer computes with it.
     fn weights(&self) -> Weights {
+        let mut effective = std::collections::HashMap::new();
+        for (i, l) in self.layers.iter().enumerate() {
+            if l.sr.is_some() {
+                let e = tch::no_grad(|| l.effective());
+                for (name, t) in LINEARS.iter().zip(e) {
+                    effective.insert(format!("model.layers.{i}.{name}"), t);
+                }
+            }
+        }
         let mut w = Weights::new("model");
         for (name, t) in self.named() {
+            let t = effective.get(&name).unwrap_or(t);
             let shape: Vec<usize> = t.size().iter().map(|&s| s as usize).collect();
             // A tensor that cannot be read back is a libtorch failure: give empty data, which
             // `Weights::save_safetensors` refuses (its data does not fill its shape).
@@ -664,11 +787,14 @@ impl Backend for TorchBackend {
     }
 
     fn save_optimizer(&self, dir: &Path) -> Result<()> {
-        let names = self.named();
+        let names = self.trainable();
         let mut tensors: Vec<(String, Tensor)> = Vec::with_capacity(2 * names.len() + 1);
         for ((name, _), (m, v)) in names.iter().zip(&self.moments) {
             tensors.push((format!("m.{name}"), m.to_device(Device::Cpu)));
             tensors.push((format!("v.{name}"), v.to_device(Device::Cpu)));
+        }
+        for (name, t) in self.sr_state() {
+            tensors.push((name, t.detach().to_device(Device::Cpu)));
         }
         tensors.push(("steps".into(), Tensor::from_slice(&[self.steps])));
         let path = dir.join("optimizer.safetensors");
@@ -685,7 +811,7 @@ impl Backend for TorchBackend {
         let map: std::collections::HashMap<String, Tensor> = read.into_iter().collect();
         let steps = map.get("steps").ok_or_else(|| bad("no `steps`".into()))?;
         let names: Vec<(String, Vec<i64>)> = self
-            .named()
+            .trainable()
             .iter()
             .map(|(n, t)| (n.clone(), t.size()))
             .collect();
@@ -698,6 +824,14 @@ impl Backend for TorchBackend {
                     .ok_or_else(|| bad(format!("`{k}` missing or of another shape")))
             };
             moments.push((get(format!("m.{name}"))?, get(format!("v.{name}"))?));
+        }
+        // σReparam: the raw weights (the checkpoint's model file holds the scaled ones), γ, u, v.
+        for (name, mut t) in self.sr_state() {
+            let src = map
+                .get(&name)
+                .filter(|s| s.size() == t.size())
+                .ok_or_else(|| bad(format!("`{name}` missing or of another shape")))?;
+            tch::no_grad(|| t.copy_(&src.to_device(self.device)));
         }
         self.steps = steps.int64_value(&[0]);
         self.moments = moments;

@@ -10,6 +10,7 @@ use tch::nn;
 use tch::{Device, Kind, Tensor};
 
 use super::Capabilities;
+use super::sigma_reparam::{GammaInit, SpectralScale, attention_entropy};
 use super::torch_impl::{guarded, open_device, torch_version};
 use super::vision::{
     EncoderKind, Images, Objective, OptimizerKind, SslBackend, SslBatch, SslModelConfig, StepLoss,
@@ -151,6 +152,26 @@ struct VitBlock {
     norm2: nn::LayerNorm,
     fc1: nn::Linear,
     fc2: nn::Linear,
+    /// σReparam of qkv, proj, fc1, fc2 (None: plain weights).
+    sr: Option<Vec<SpectralScale>>,
+}
+
+/// The blocks' linear layers, in `VitBlock::linears` order.
+const VIT_LINEARS: [&str; 4] = ["attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2"];
+
+impl VitBlock {
+    fn linears(&self) -> [&nn::Linear; 4] {
+        [&self.qkv, &self.proj, &self.fc1, &self.fc2]
+    }
+
+    /// Linear layer `i` applied to `x`, with its σReparam weight if on.
+    fn apply(&self, i: usize, x: &Tensor) -> Tensor {
+        let l = self.linears()[i];
+        match &self.sr {
+            Some(sr) => x.linear(&sr[i].weight(&l.ws), l.bs.as_ref()),
+            None => x.apply(l),
+        }
+    }
 }
 
 /// ViT-Tiny with timm's parameter names; the feature is the class token after the last norm.
@@ -165,7 +186,7 @@ struct Vit {
 }
 
 impl Vit {
-    fn new(p: &nn::Path, width: f64, size: u32) -> Self {
+    fn new(p: &nn::Path, width: f64, size: u32, sigma_reparam: bool) -> Self {
         let heads = 3;
         // A multiple of the head count, at least one 16-wide head each.
         let dim = (((192.0 * width) / heads as f64).round() as i64).max(16) * heads;
@@ -180,14 +201,29 @@ impl Vit {
         let blocks = (0..12)
             .map(|i| {
                 let b = p / "blocks" / i;
-                VitBlock {
+                let mut blk = VitBlock {
                     norm1: ln(&b / "norm1"),
                     qkv: lin(&b / "attn" / "qkv", dim, 3 * dim),
                     proj: lin(&b / "attn" / "proj", dim, dim),
                     norm2: ln(&b / "norm2"),
                     fc1: lin(&b / "mlp" / "fc1", dim, 4 * dim),
                     fc2: lin(&b / "mlp" / "fc2", 4 * dim, dim),
+                    sr: None,
+                };
+                if sigma_reparam {
+                    // From scratch, as the paper trains its ViTs: gamma starts at 1.
+                    let sr = VIT_LINEARS
+                        .iter()
+                        .zip(blk.linears())
+                        .map(|(name, l)| {
+                            let (module, layer) = name.split_once('.').unwrap_or((name, ""));
+                            let at = &b / module / layer;
+                            SpectralScale::new(&l.ws, GammaInit::One).registered(&at)
+                        })
+                        .collect();
+                    blk.sr = Some(sr);
                 }
+                blk
             })
             .collect();
         let trunc = nn::Init::Randn {
@@ -205,18 +241,22 @@ impl Vit {
         }
     }
 
-    fn forward(&self, x: &Tensor) -> Tensor {
+    /// The class token's feature; with `probe`, each block's per-head attention entropy is
+    /// appended to it.
+    fn forward(&self, x: &Tensor, mut probe: Option<&mut Vec<Vec<f64>>>) -> Tensor {
         let x = x.apply(&self.patch).flatten(2, -1).transpose(1, 2);
         let b = x.size()[0];
         let mut x = Tensor::cat(&[self.cls.expand([b, 1, self.dim], false), x], 1) + &self.pos;
         let (n, hd) = (x.size()[1], self.dim / self.heads);
         for blk in &self.blocks {
-            let qkv = x
-                .apply(&blk.norm1)
-                .apply(&blk.qkv)
+            let qkv = blk
+                .apply(0, &x.apply(&blk.norm1))
                 .reshape([b, n, 3, self.heads, hd])
                 .permute([2, 0, 3, 1, 4]);
             let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
+            if let Some(p) = probe.as_deref_mut() {
+                p.push(attention_entropy(&q, &k, None));
+            }
             let att = Tensor::scaled_dot_product_attention(
                 &q,
                 &k,
@@ -228,11 +268,34 @@ impl Vit {
                 false,
             );
             let att = att.transpose(1, 2).reshape([b, n, self.dim]);
-            x = &x + att.apply(&blk.proj);
-            let h = x.apply(&blk.norm2).apply(&blk.fc1).gelu("none");
-            x = &x + h.apply(&blk.fc2);
+            x = &x + blk.apply(1, &att);
+            let h = blk.apply(2, &x.apply(&blk.norm2)).gelu("none");
+            x = &x + blk.apply(3, &h);
         }
         x.apply(&self.norm).select(1, 0)
+    }
+
+    /// σReparam's power iteration on every block (once per optimizer step).
+    fn power_step(&self) {
+        for blk in &self.blocks {
+            for (s, l) in blk.sr.iter().flatten().zip(blk.linears()) {
+                s.power_step(&l.ws);
+            }
+        }
+    }
+
+    /// The blocks' weights as they are computed with (σReparam applied), under their names
+    /// below the encoder; empty without σReparam.
+    fn effective(&self) -> BTreeMap<String, Tensor> {
+        let mut m = BTreeMap::new();
+        for (i, blk) in self.blocks.iter().enumerate() {
+            let Some(sr) = &blk.sr else { continue };
+            for ((name, l), s) in VIT_LINEARS.iter().zip(blk.linears()).zip(sr) {
+                let w = tch::no_grad(|| s.weight(&l.ws));
+                m.insert(format!("blocks.{i}.{name}.weight"), w);
+            }
+        }
+        m
     }
 }
 
@@ -245,7 +308,7 @@ impl Encoder {
     fn forward_t(&self, x: &Tensor, train: bool) -> Tensor {
         match self {
             Encoder::ResNet(r) => r.forward_t(x, train),
-            Encoder::Vit(v) => v.forward(x),
+            Encoder::Vit(v) => v.forward(x, None),
         }
     }
 
@@ -300,7 +363,9 @@ impl Net {
         let e = &root / "encoder";
         let encoder = match cfg.encoder {
             EncoderKind::Resnet18 => Encoder::ResNet(ResNet::new(&e, cfg.width, cfg.size)),
-            EncoderKind::VitTiny => Encoder::Vit(Vit::new(&e, cfg.width, cfg.size)),
+            EncoderKind::VitTiny => {
+                Encoder::Vit(Vit::new(&e, cfg.width, cfg.size, cfg.sigma_reparam))
+            }
         };
         // DUET projects the group-pooled features (channels = features / groups).
         let input = match cfg.objective {
@@ -687,6 +752,11 @@ impl SslBackend for TorchSsl {
             let x = self.input(&views);
             let groups =
                 (self.cfg.objective == Objective::Duet).then_some(self.cfg.duet_groups as i64);
+            for net in std::iter::once(&self.online).chain(&self.target) {
+                if let Encoder::Vit(v) = &net.encoder {
+                    v.power_step();
+                }
+            }
             let (f, z) = self.online.project(&x, true, groups);
             let (loss, aux) = self.loss(&f, &z, &x, batch)?;
             let value = loss.double_value(&[]);
@@ -701,7 +771,11 @@ impl SslBackend for TorchSsl {
             if let Some(t) = &self.target {
                 let online = self.online.named();
                 tch::no_grad(|| {
+                    // σReparam's u, v follow each network's own weights (power_step above).
                     for (name, mut v) in t.named() {
+                        if name.ends_with(".sr_u") || name.ends_with(".sr_v") {
+                            continue;
+                        }
                         if let Some(o) = online.get(&name) {
                             let _ = v.lerp_(o, 1.0 - ema);
                         }
@@ -725,12 +799,35 @@ impl SslBackend for TorchSsl {
         })
     }
 
+    fn attention_entropy(&self, images: &Images) -> Result<Option<Vec<Vec<f64>>>> {
+        let Encoder::Vit(vit) = &self.online.encoder else {
+            return Ok(None);
+        };
+        images.check()?;
+        guarded("attention entropy", || {
+            let x = self.input(&[images]);
+            let mut per_block = Vec::with_capacity(vit.blocks.len());
+            let _ = tch::no_grad(|| vit.forward(&x, Some(&mut per_block)));
+            Ok(Some(per_block))
+        })
+    }
+
+    /// timm's names; with σReparam, the blocks' matrices as they are computed with (timm loads
+    /// them as plain linear layers).
     fn save_encoder(&self, path: &Path) -> Result<()> {
+        let effective = match &self.online.encoder {
+            Encoder::Vit(v) => v.effective(),
+            Encoder::ResNet(_) => BTreeMap::new(),
+        };
         let mut tensors: Vec<(String, Tensor)> = Vec::new();
         for (name, t) in self.online.named() {
             let Some(n) = name.strip_prefix("encoder.") else {
                 continue;
             };
+            if n.ends_with(".sr_gamma") || n.ends_with(".sr_u") || n.ends_with(".sr_v") {
+                continue;
+            }
+            let t = effective.get(n).map(|e| e.shallow_clone()).unwrap_or(t);
             if let Some(bn) = n.strip_suffix(".running_mean") {
                 // torchvision's BatchNorm2d counts its training batches (one per step here).
                 let steps = Tensor::from(self.optim.steps);

@@ -161,6 +161,9 @@ pub struct SslModelConfig {
     /// DUET: groups of the 2D representation, and the weight of its structure term.
     pub duet_groups: usize,
     pub duet_weight: f64,
+    /// σReparam on the ViT blocks' linear layers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sigma_reparam: bool,
     pub seed: u64,
 }
 
@@ -184,6 +187,11 @@ pub trait SslBackend {
     /// One optimizer step at learning rate `lr`; the EMA target (BYOL) then moves with momentum
     /// `ema`.
     fn train_step(&mut self, batch: &SslBatch, lr: f64, ema: f64) -> Result<StepLoss>;
+    /// Mean attention entropy (nats) per block and head over `images`; None for encoders
+    /// without attention.
+    fn attention_entropy(&self, _images: &Images) -> Result<Option<Vec<Vec<f64>>>> {
+        Ok(None)
+    }
     /// Encoder features of `images` in inference mode, `[n, feature_dim]` row-major.
     fn embed(&self, images: &Images) -> Result<Vec<f32>>;
     /// The encoder alone as safetensors, under torchvision's (ResNet) or timm's (ViT) names.

@@ -110,6 +110,11 @@ pub struct TrainOptions {
     #[arg(long, value_name = "L")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ewc_lambda: Option<f64>,
+    /// σReparam on every linear layer of the blocks (torch backend): `W` used as `γ/σ(W)·W`,
+    /// `σ` by power iteration, `γ` learned (1 at the start from scratch, `σ(W)` from `--init`).
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sigma_reparam: bool,
 }
 
 // Defaults, each written once (the CLI and the file share them).
@@ -167,6 +172,26 @@ pub struct EvalRow {
     pub train_loss: Option<f64>,
     pub val_target: Option<f64>,
     pub val_pretrain: Option<f64>,
+    /// Attention entropy (nats) over the first batch of `val_target` (else `train`): its
+    /// minimum and mean over layers and heads, and per layer and head (backends that measure it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy_min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy: Option<Vec<Vec<f64>>>,
+}
+
+impl EvalRow {
+    fn with_entropy(mut self, per_head: Option<Vec<Vec<f64>>>) -> Self {
+        if let Some(e) = per_head.filter(|e| e.iter().any(|l| !l.is_empty())) {
+            let all: Vec<f64> = e.iter().flatten().copied().collect();
+            self.attn_entropy_min = Some(all.iter().copied().fold(f64::INFINITY, f64::min));
+            self.attn_entropy_mean = Some(all.iter().sum::<f64>() / all.len() as f64);
+            self.attn_entropy = Some(e);
+        }
+        self
+    }
 }
 
 /// What `train lm`'s manifest holds after the common header.
@@ -200,6 +225,9 @@ struct CheckpointState {
     evals: Vec<[Option<u64>; 6]>,
     pending_nll_bits: u64,
     pending_tokens: u64,
+    /// Each row's attention entropy per layer and head, as bits.
+    #[serde(default)]
+    entropy: Vec<Option<Vec<Vec<u64>>>>,
 }
 
 impl CheckpointState {
@@ -230,6 +258,16 @@ impl CheckpointState {
                 .collect(),
             pending_nll_bits: pending.nll.to_bits(),
             pending_tokens: pending.tokens,
+            entropy: evals
+                .iter()
+                .map(|e| {
+                    e.attn_entropy.as_ref().map(|l| {
+                        l.iter()
+                            .map(|h| h.iter().map(|v| v.to_bits()).collect())
+                            .collect()
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -237,13 +275,25 @@ impl CheckpointState {
         let f = |v: Option<u64>| v.map(f64::from_bits);
         self.evals
             .iter()
-            .map(|e| EvalRow {
-                step: e[0].unwrap_or(0),
-                tokens_seen: e[1].unwrap_or(0),
-                lr: f(e[2]).unwrap_or(0.0),
-                train_loss: f(e[3]),
-                val_target: f(e[4]),
-                val_pretrain: f(e[5]),
+            .enumerate()
+            .map(|(i, e)| {
+                let entropy = self.entropy.get(i).cloned().flatten().map(|l| {
+                    l.iter()
+                        .map(|h| h.iter().map(|&b| f64::from_bits(b)).collect())
+                        .collect()
+                });
+                EvalRow {
+                    step: e[0].unwrap_or(0),
+                    tokens_seen: e[1].unwrap_or(0),
+                    lr: f(e[2]).unwrap_or(0.0),
+                    train_loss: f(e[3]),
+                    val_target: f(e[4]),
+                    val_pretrain: f(e[5]),
+                    attn_entropy_min: None,
+                    attn_entropy_mean: None,
+                    attn_entropy: None,
+                }
+                .with_entropy(entropy)
             })
             .collect()
     }
@@ -324,6 +374,11 @@ fn check_config(cfg: &TrainOptions) -> Result<()> {
             return bad("--ewc-lambda must be a number >= 0");
         }
         _ => {}
+    }
+    if cfg.sigma_reparam && cfg.ewc.is_some() {
+        return bad(
+            "--sigma-reparam with --ewc: EWC anchors the weights a step changes, which σReparam rescales; use one",
+        );
     }
     Ok(())
 }
@@ -622,6 +677,10 @@ impl<'a> TrainRun<'a> {
         };
         let mut b = backend::open(backend, &model_cfg, &mut w, &cfg.optim())?;
         drop(w);
+        if cfg.sigma_reparam {
+            // On a resume the checkpoint's optimizer state replaces what this sets up.
+            b.set_sigma_reparam(cfg.init.is_none())?;
+        }
         if let (Some(dir), Some(lambda)) = (&cfg.ewc, cfg.ewc_lambda) {
             // The anchor is the run's starting point, also when it resumes from a checkpoint
             // (`identity` checked that the Fisher is of these weights).
@@ -657,14 +716,22 @@ impl<'a> TrainRun<'a> {
     }
 
     fn eval_row(&self, lr: f64, train_loss: Option<f64>) -> Result<EvalRow> {
-        Ok(EvalRow {
+        let probe = match self.val_t.as_ref().filter(|s| s.rows() > 0) {
+            Some(v) => v.batch(0, self.cfg.batch_size.min(v.rows())),
+            None => self.train.batch(0, self.cfg.batch_size),
+        };
+        let row = EvalRow {
             step: self.step,
             tokens_seen: self.tokens_seen,
             lr,
             train_loss,
             val_target: evaluate(self.b.as_ref(), self.val_t.as_ref(), self.cfg)?,
             val_pretrain: evaluate(self.b.as_ref(), self.val_p.as_ref(), self.cfg)?,
-        })
+            attn_entropy_min: None,
+            attn_entropy_mean: None,
+            attn_entropy: None,
+        };
+        Ok(row.with_entropy(self.b.attention_entropy(&probe)?))
     }
 
     /// One optimizer step over `grad_accum` micro-batches.

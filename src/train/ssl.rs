@@ -145,6 +145,11 @@ pub struct SslOptions {
     #[arg(long)]
     #[serde(default)]
     pub seed: Option<u64>,
+    /// σReparam on every linear layer of the ViT's blocks: `W` used as `γ/σ(W)·W`, `σ` by power
+    /// iteration, `γ` learned from 1 (vit-tiny only).
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sigma_reparam: bool,
     #[arg(long, value_enum, default_value_t = torch())]
     #[serde(default = "torch")]
     pub backend: BackendKind,
@@ -268,6 +273,7 @@ impl SslOptions {
             },
             duet_groups: self.duet_groups,
             duet_weight: self.duet_weight,
+            sigma_reparam: self.sigma_reparam,
             seed,
         }
     }
@@ -315,6 +321,12 @@ impl SslOptions {
         }
         if self.proj_hidden == 0 || self.proj_dim == 0 || self.eval_samples == 0 {
             return bad("--proj-hidden, --proj-dim and --eval-samples must be at least 1".into());
+        }
+        if self.sigma_reparam && self.encoder != EncoderKind::VitTiny {
+            return bad(
+                "--sigma-reparam rescales attention models' linear layers: use --encoder vit-tiny"
+                    .into(),
+            );
         }
         if let Some(stored) = StoredInfo::detect(&self.data)? {
             stored.serves(k, self.size)?;
@@ -379,6 +391,14 @@ pub struct SslRow {
     pub knn_top1: f64,
     /// At the last step only.
     pub linear_top1: Option<f64>,
+    /// Attention entropy (nats) over the first held-out images (ViT): its minimum and mean over
+    /// blocks and heads, and per block and head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy_min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy: Option<Vec<Vec<f64>>>,
 }
 
 /// What `train ssl`'s manifest holds after the common header.
@@ -612,6 +632,22 @@ impl Eval {
         (knn, linear.then(|| probe::linear_top1(&bank, &q, n)))
     }
 
+    /// Per block and head, the attention entropy over the first `batch_size` held-out images.
+    fn attention_entropy(
+        &self,
+        b: &dyn SslBackend,
+        cfg: &SslOptions,
+    ) -> Result<Option<Vec<Vec<f64>>>> {
+        let q = &self.queries.0;
+        let n = q.n.min(cfg.batch_size);
+        let per = (q.side as usize).pow(2) * 3;
+        b.attention_entropy(&Images {
+            pixels: q.pixels[..n * per].to_vec(),
+            n,
+            side: q.side,
+        })
+    }
+
     /// kNN top-1 on raw pixels.
     fn pixels(&self, k: usize) -> f64 {
         let f = |im: &Images| {
@@ -727,6 +763,8 @@ impl<'a> SslRun<'a> {
     /// The row of the current step, evaluated now.
     fn row(&mut self, last: bool) -> Result<String> {
         let (knn, linear) = self.eval.score(self.b.as_ref(), self.cfg, last)?;
+        let entropy = self.eval.attention_entropy(self.b.as_ref(), self.cfg)?;
+        let all: Vec<f64> = entropy.iter().flatten().flatten().copied().collect();
         let n = self.pending.2;
         let mean = |v: f64| (n > 0).then(|| v / n as f64);
         let per_epoch = self.stream.batches() as u64;
@@ -742,6 +780,11 @@ impl<'a> SslRun<'a> {
                 .flatten(),
             knn_top1: knn,
             linear_top1: linear,
+            attn_entropy_min: (!all.is_empty())
+                .then(|| all.iter().copied().fold(f64::INFINITY, f64::min)),
+            attn_entropy_mean: (!all.is_empty())
+                .then(|| all.iter().sum::<f64>() / all.len() as f64),
+            attn_entropy: entropy.filter(|_| !all.is_empty()),
         };
         self.pending = (0.0, 0.0, 0);
         serde_json::to_string(&row).map_err(|e| err!(internal("metrics row: {e}")))

@@ -12,6 +12,7 @@ mod pipeline;
 mod plan;
 mod resume;
 mod seeds;
+mod sigma;
 mod ssl;
 mod store;
 mod tokenize;

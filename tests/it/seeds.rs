@@ -121,3 +121,33 @@ fn distill_script_trains_each_student_both_ways_on_the_cached_sequences() {
     }
     assert!(is_png(&tmp.path().join("val_target.png")));
 }
+
+#[test]
+fn sigma_reparam_script_trains_plain_and_reparametrised_lm_and_vit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = smoke("sigma_reparam.sh", tmp.path());
+    // Two tables (LM, ViT), each: two learning rates x plain / sigma.
+    let lm = rows(&report);
+    let labels: Vec<&str> = lm.iter().map(|c| c[0].as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "lr 1e-3 plain",
+            "lr 1e-3 sigma",
+            "lr 3e-2 plain",
+            "lr 3e-2 sigma"
+        ],
+        "{report}"
+    );
+    let vit_part = &report[report.find("## ViT").expect("a ViT table")..];
+    let vit = rows(vit_part);
+    assert_eq!(vit.len(), 4, "{report}");
+    for c in lm.iter().chain(&vit) {
+        // Entropy: start, lowest, end, in that order of columns; the lowest is the minimum.
+        let e: Vec<f64> = c[4..7].iter().map(|v| v.parse().unwrap()).collect();
+        assert!(e[1] <= e[0] && e[1] <= e[2] && e[1] >= 0.0, "{c:?}");
+    }
+    for p in ["lm-entropy", "lm-loss", "vit-entropy", "vit-loss"] {
+        assert!(is_png(&tmp.path().join(format!("{p}.png"))), "{p}");
+    }
+}
