@@ -14,7 +14,9 @@
 #   --full   for a GPU (DEVICE=cuda): 16,000 cached sequences of 256 tokens, 1,000 steps x 16.
 #
 # Env: SLUICE_BIN, BACKEND (torch), DEVICE (cpu), LR (3e-3), MODELS (where the GGUF is cached).
-# Writes OUT/report.md, OUT/val_target.png and the runs.
+# Writes OUT/report.md, OUT/val_target.png, the distillation law fitted to the runs (OUT/fit.txt,
+# OUT/fitted.toml, OUT/fit.png: `plan fit --law distill`, the teacher's loss measured on the same
+# held-out rows) and the runs.
 set -euo pipefail
 mode=quick
 case "${1:-}" in --smoke | --quick | --full) mode=${1#--}; shift ;; esac
@@ -70,6 +72,20 @@ done
 
 "$bin" plan curves --run "${runs[@]}" --y val_target --x tokens_seen --plot "$out/val_target.png" \
   --json >"$out/val_target.json"
+# The teacher's loss on the same held-out rows: the first evaluation of a run from its weights.
+log "teacher: its val_target loss"
+"$bin" train lm -q --data "$data" --init "$gguf" --backend "$backend" --device "$device" --steps 1 \
+  --batch-size "$batch" --lr 1e-9 --warmup 1 --eval-every 1 --eval-sequences 64 --out "$out/teacher-eval" >&2
+teacher_loss=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['evals'][0]['val_target'])" \
+  "$out/teacher-eval/manifest.json")
+# The distillation law fitted to these runs: what they identify, the rest held at the shipped table.
+fit_runs=()
+for size in "${sizes[@]}"; do fit_runs+=("$out/$size-ce" "$out/$size-kd"); done
+"$bin" plan fit --law distill --coeffs "$here/samples/plan/distill.toml" --teacher-loss "$teacher_loss" \
+  --run "${fit_runs[@]}" --domain "seeds-$mode" --out "$out/fitted.toml" --plot "$out/fit.png" \
+  >"$out/fit.txt"
+"$bin" plan fit --law distill --coeffs "$here/samples/plan/distill.toml" --teacher-loss "$teacher_loss" \
+  --run "${fit_runs[@]}" --domain "seeds-$mode" --json >"$out/fit.json"
 python3 - "$out" "$mode" "$here" "$bin" "${sizes[@]}" <<'EOF'
 import json, subprocess, sys
 out, mode, here, bin_, sizes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
@@ -91,6 +107,12 @@ for s in sizes:
         f" ({o['distill_loss']:.2f} vs {o['supervised_loss']:.2f})"
     lines.append(f"| {s} | {n:,} | {d:,} | {e0['val_target']:.4f} | {e1['val_target']:.4f} | "
                  f"{e0['val_pretrain']:.4f} | {e1['val_pretrain']:.4f} | {better} | {says} |")
+fit = json.load(open(f"{out}/fit.json"))["result"]
+lines += ["", f"Teacher (SmolLM2-135M) val_target: {fit['teacher_loss']:.4f}. `plan fit --law distill`: fitted "
+          + ", ".join(f"{k} = {fit['law'][k]:.4g}" for k in fit["fitted"])
+          + f"; rms log residual {fit['rmse_log']:.4f}, worst error {100 * fit['max_rel_error']:.1f} %, "
+          + f"{fit['degrees_of_freedom']} degree(s) of freedom; held at the shipped table: "
+          + ", ".join(h["coefficient"] for h in fit["held"]) + " (reasons in fit.txt)."]
 open(f"{out}/report.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF

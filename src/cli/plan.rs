@@ -52,9 +52,20 @@ pub struct InjectArgs {
     pub output: Output,
 }
 
+/// Which law `plan fit` fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Law {
+    /// Forgetting vs injection (`plan forgetting`): N, D, p and the rise of the pretraining loss.
+    Forgetting,
+    /// Distillation vs supervised (`plan distill`): supervised and distilled runs' held-out loss.
+    Distill,
+}
+
 #[derive(Debug, Args)]
 pub struct FitArgs {
-    /// CSV of runs: columns N, D, p and forgetting (or loss and base_loss).
+    #[arg(long, value_enum, default_value = "forgetting")]
+    pub law: Law,
+    /// CSV of runs (forgetting): columns N, D, p and forgetting (or loss and base_loss).
     #[arg(
         long,
         value_name = "CSV",
@@ -62,14 +73,24 @@ pub struct FitArgs {
         conflicts_with = "run"
     )]
     pub runs: Option<PathBuf>,
-    /// `train lm` output directories instead of a CSV: N is the model's parameters, p the data's
-    /// `--inject`, D the target tokens trained on, forgetting the rise of `val_pretrain` from the
-    /// first evaluation to the last (the run's mix build output must still be where it trained).
+    /// `train lm` output directories instead of a CSV. Forgetting: N is the model's parameters, p
+    /// the data's `--inject`, D the target tokens trained on, forgetting the rise of
+    /// `val_pretrain` from the first evaluation to the last (the run's mix build output must still
+    /// be where it trained). Distill: N, the tokens trained and the last `val_target`; runs with
+    /// `--distill-from` are the distilled students, the others the supervised baseline.
     #[arg(long, value_name = "DIR", num_args = 1..)]
     pub run: Vec<PathBuf>,
+    /// The fitted table's name ([forgetting.DOMAIN] or [distill.DOMAIN]).
     #[arg(long, default_value = "default")]
     pub domain: String,
-    /// Write the fitted [forgetting.DOMAIN] table to this TOML file.
+    /// Distill: the [distill.default] table whose values the coefficients the runs cannot
+    /// identify keep (e.g. samples/plan/distill.toml).
+    #[arg(long, value_name = "FILE")]
+    pub coeffs: Option<PathBuf>,
+    /// Distill: the teacher's loss on the same held-out split (nats per token).
+    #[arg(long, value_name = "L")]
+    pub teacher_loss: Option<f64>,
+    /// Write the fitted table to this TOML file.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     #[command(flatten)]

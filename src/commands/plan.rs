@@ -13,7 +13,37 @@ pub fn run(cmd: PlanCommand) -> Result<()> {
                 a.output,
             )
         }
+        PlanCommand::Fit(a) if a.law == Law::Distill => {
+            let Some(coeffs) = &a.coeffs else {
+                bail!(config(
+                    "plan fit --law distill needs --coeffs FILE: the table whose values the coefficients the runs cannot identify keep"
+                ));
+            };
+            if a.runs.is_some() {
+                bail!(config(
+                    "plan fit --law distill reads `train lm` runs (--run DIR ...), not a CSV"
+                ));
+            }
+            let prior = plan::distill::DistillLaw::load(coeffs, "default")?;
+            let points = a
+                .run
+                .iter()
+                .map(|d| plan::distill_fit::read_point(d))
+                .collect::<Result<Vec<_>>>()?;
+            let shown = coeffs.display().to_string();
+            let p = plan::distill_fit::plan(&points, &prior, &shown, a.teacher_loss, &a.domain)?;
+            if let Some(out) = &a.out {
+                let toml = p.result["toml"].as_str().unwrap_or_default();
+                crate::core::atomic::write_atomic(out, toml.as_bytes())?;
+            }
+            (p, a.output)
+        }
         PlanCommand::Fit(a) => {
+            if a.coeffs.is_some() || a.teacher_loss.is_some() {
+                bail!(config(
+                    "--coeffs and --teacher-loss belong to plan fit --law distill"
+                ));
+            }
             let runs = match &a.runs {
                 Some(csv) => plan::fit::read_runs(csv)?,
                 None => a

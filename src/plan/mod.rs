@@ -5,6 +5,7 @@
 
 pub mod coeffs;
 pub mod distill;
+pub mod distill_fit;
 pub mod ema;
 pub mod fit;
 pub mod forgetting;

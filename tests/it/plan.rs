@@ -503,3 +503,140 @@ fn curves_and_fit_read_training_runs_back() {
         "{e}"
     );
 }
+
+/// `plan fit --law distill` on runs whose losses a known law gives (a real `train lm` manifest
+/// with N, D and the loss rewritten): what the runs identify comes back, the rest keeps the
+/// table's values, each with its reason; the table it writes is one `plan distill` loads.
+#[test]
+fn distill_fit_recovers_what_the_runs_identify_and_holds_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let s = samples();
+    let data = t.join("mix");
+    ok(
+        mix_build(&s.join("target/rust"), Some(&s.join("pretrain")), &data).args([
+            "--inject",
+            "0.1",
+            "--seq-len",
+            "32",
+        ]),
+    );
+    let real = t.join("real");
+    ok(sluice()
+        .args(["-q", "train", "lm", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&real)
+        .args(["--steps", "2", "--batch-size", "2", "--eval-every", "1"])
+        .args(["--eval-sequences", "2", "--warmup", "1"]));
+    let template = manifest(&real);
+    // The truth: the shipped table with E, A, a, c1, d1 moved (B, b, g, c0, f1 as shipped).
+    let prior = coeffs("distill.toml");
+    let (e, a_coef, a, c1, d1): (f64, f64, f64, f64, f64) = (2.0, 300.0, 0.3, 0.5, 0.9);
+    let (b_coef, b, g, c0, f1): (f64, f64, f64, f64, f64) = (410.7, 0.28, 1.0, 0.5, 1.0);
+    let cap = |n: f64, d: f64| (a_coef / n.powf(a) + b_coef / d.powf(b)).powf(g);
+    let sup = |n: f64, d: f64| e + cap(n, d);
+    let lt: f64 = 2.3;
+    let student = |n: f64, d: f64| {
+        let ls = sup(n, d);
+        lt + lt.powf(-c0) * (1.0 + (lt / (ls * d1)).powf(1.0 / f1)).powf(-c1 * f1) * cap(n, d)
+    };
+    let mut args: Vec<String> = vec!["fit".into(), "--law".into(), "distill".into()];
+    args.extend(["--coeffs".into(), prior.clone(), "--teacher-loss".into()]);
+    args.push(lt.to_string());
+    args.push("--run".into());
+    let d = 5e8;
+    for (i, n) in [1e6, 4e6, 16e6].into_iter().enumerate() {
+        for kd in [false, true] {
+            let dir = t.join(format!("run-{i}-{kd}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let mut m = template.clone();
+            m["parameters"] = serde_json::json!(n as u64);
+            m["tokens_trained"] = serde_json::json!(d as u64);
+            let loss = if kd { student(n, d) } else { sup(n, d) };
+            let last = m["evals"].as_array().unwrap().len() - 1;
+            m["evals"][last]["val_target"] = serde_json::json!(loss);
+            if kd {
+                m["config"]["distill_from"] = serde_json::json!("cache");
+            }
+            std::fs::write(dir.join("manifest.json"), m.to_string()).unwrap();
+            args.push(dir.display().to_string());
+        }
+    }
+    let out = t.join("fitted.toml");
+    args.extend(["--out".into(), out.display().to_string(), "--domain".into()]);
+    args.push("mine".into());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let j = plan_json(&refs);
+    let r = &j["result"];
+    assert_eq!(
+        r["fitted"],
+        serde_json::json!(["E", "A", "a", "c1", "d1"]),
+        "{r}"
+    );
+    let held: Vec<&str> = r["held"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["coefficient"].as_str().unwrap())
+        .collect();
+    assert_eq!(held, ["B", "b", "g", "c0", "f1"]);
+    assert!(
+        r["held"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("1 amount(s) of data")
+    );
+    assert_eq!(r["degrees_of_freedom"], 1);
+    let law = &r["law"];
+    for (k, want) in [("E", e), ("A", a_coef), ("a", a), ("c1", c1), ("d1", d1)] {
+        let got = law[k].as_f64().unwrap();
+        assert!(close(got, want, 1e-2), "{k}: {got} vs {want}: {r}");
+    }
+    for (k, want) in [("B", b_coef), ("b", b), ("g", g), ("c0", c0), ("f1", f1)] {
+        assert_eq!(law[k].as_f64().unwrap(), want, "{k} held");
+    }
+    assert!(r["rmse_log"].as_f64().unwrap() < 1e-4, "{r}");
+    // The written table is one the planner reads.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("[distill.mine]") && text.contains("# B held at"),
+        "{text}"
+    );
+    let renamed = t.join("default.toml");
+    std::fs::write(
+        &renamed,
+        text.replace("[distill.mine]", "[distill.default]"),
+    )
+    .unwrap();
+    plan_json(&[
+        "distill",
+        "--coeffs",
+        renamed.to_str().unwrap(),
+        "--compute",
+        "1e18",
+        "--student",
+        "1e8",
+        "--teacher",
+        "1e9",
+        "--teacher-tokens",
+        "2e10",
+    ]);
+    // Refusals: distilled runs without the teacher's loss; no table; distilled runs alone.
+    let fit = |extra: &[&str]| {
+        let mut c = sluice();
+        c.args(["plan", "fit", "--law", "distill"]).args(extra);
+        c
+    };
+    let kd0 = t.join("run-0-true").display().to_string();
+    let ce0 = t.join("run-0-false").display().to_string();
+    let e = fails(&mut fit(&["--coeffs", &prior, "--run", &kd0, &ce0]), 2);
+    assert!(e.contains("need --teacher-loss"), "{e}");
+    let e = fails(&mut fit(&["--run", &ce0]), 2);
+    assert!(e.contains("needs --coeffs FILE"), "{e}");
+    let e = fails(
+        &mut fit(&["--coeffs", &prior, "--teacher-loss", "2", "--run", &kd0]),
+        3,
+    );
+    assert!(e.contains("needs cross-entropy runs"), "{e}");
+}

@@ -120,6 +120,17 @@ fn distill_script_trains_each_student_both_ways_on_the_cached_sequences() {
         );
     }
     assert!(is_png(&tmp.path().join("val_target.png")));
+    // The law fitted to the runs, with the teacher's measured loss.
+    assert!(
+        report.contains("`plan fit --law distill`: fitted E"),
+        "{report}"
+    );
+    assert!(is_png(&tmp.path().join("fit.png")));
+    let toml = std::fs::read_to_string(tmp.path().join("fitted.toml")).unwrap();
+    assert!(
+        toml.contains("[distill.seeds-smoke]") && toml.contains("# c0 held at"),
+        "{toml}"
+    );
 }
 
 #[test]
