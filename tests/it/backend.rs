@@ -8,7 +8,7 @@ use sluice::backend::{self, Backend, BackendKind, LlamaConfig, OptimConfig, Toke
 
 use crate::util::{fails, ok, python, run_python, sluice};
 
-fn tiny(vocab: usize) -> LlamaConfig {
+pub fn tiny(vocab: usize) -> LlamaConfig {
     LlamaConfig {
         vocab_size: vocab,
         hidden_size: 32,
@@ -23,12 +23,12 @@ fn tiny(vocab: usize) -> LlamaConfig {
     }
 }
 
-fn open(kind: BackendKind, cfg: &LlamaConfig, seed: u64) -> Box<dyn Backend> {
+pub fn open(kind: BackendKind, cfg: &LlamaConfig, seed: u64) -> Box<dyn Backend> {
     let mut w = backend::model::init_weights(cfg, seed).unwrap();
     backend::open(kind, cfg, &mut w, &OptimConfig::default()).unwrap()
 }
 
-fn batch(rows: &[Vec<u32>], starts: &[Vec<u32>]) -> TokenBatch {
+pub fn batch(rows: &[Vec<u32>], starts: &[Vec<u32>]) -> TokenBatch {
     TokenBatch {
         tokens: rows.concat(),
         batch: rows.len(),

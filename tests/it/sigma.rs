@@ -7,38 +7,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use sluice::backend::{self, Backend, BackendKind, LlamaConfig, OptimConfig, TokenBatch};
+use sluice::backend::{self, BackendKind, OptimConfig};
+
+use crate::backend::{batch, open, tiny};
 
 use crate::util::{fails, manifest, ok, python, run_python, samples, sluice};
-
-fn tiny(vocab: usize) -> LlamaConfig {
-    LlamaConfig {
-        vocab_size: vocab,
-        hidden_size: 32,
-        intermediate_size: 64,
-        num_hidden_layers: 2,
-        num_attention_heads: 4,
-        num_key_value_heads: 2,
-        rope_theta: 10000.0,
-        rms_norm_eps: 1e-5,
-        max_position_embeddings: 256,
-        tie_word_embeddings: true,
-    }
-}
-
-fn open(kind: BackendKind, cfg: &LlamaConfig, seed: u64) -> Box<dyn Backend> {
-    let mut w = backend::model::init_weights(cfg, seed).unwrap();
-    backend::open(kind, cfg, &mut w, &OptimConfig::default()).unwrap()
-}
-
-fn batch(rows: &[Vec<u32>], starts: &[Vec<u32>]) -> TokenBatch {
-    TokenBatch {
-        tokens: rows.concat(),
-        batch: rows.len(),
-        len: rows[0].len(),
-        doc_starts: starts.to_vec(),
-    }
-}
 
 /// The largest singular value of a row-major `[rows, cols]` matrix, by 500 power iterations in
 /// f64 (independent of libtorch's SVD that σReparam starts from).
