@@ -248,6 +248,32 @@ impl Default for OptimConfig {
     }
 }
 
+/// One evaluation's attention entropy (nats): its minimum and mean over layers and heads, and per
+/// layer and head; empty where the backend does not measure it. Both trainers' metric rows hold it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttnEntropy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy_min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attn_entropy: Option<Vec<Vec<f64>>>,
+}
+
+impl AttnEntropy {
+    pub fn of(per_head: Option<Vec<Vec<f64>>>) -> Self {
+        let Some(e) = per_head.filter(|e| e.iter().any(|l| !l.is_empty())) else {
+            return AttnEntropy::default();
+        };
+        let all: Vec<f64> = e.iter().flatten().copied().collect();
+        AttnEntropy {
+            attn_entropy_min: Some(all.iter().copied().fold(f64::INFINITY, f64::min)),
+            attn_entropy_mean: Some(all.iter().sum::<f64>() / all.len() as f64),
+            attn_entropy: Some(e),
+        }
+    }
+}
+
 /// Elastic weight consolidation (Kirkpatrick et al. 2017): a diagonal Fisher, the weights it
 /// anchors to, and the penalty's strength.
 pub struct Ewc {

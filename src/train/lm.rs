@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::backend::{
-    self, Backend, BackendKind, DistillConfig, LlamaConfig, LossSum, OptimConfig, Target,
-    TeacherTargets, weights,
+    self, AttnEntropy, Backend, BackendKind, DistillConfig, LlamaConfig, LossSum, OptimConfig,
+    Target, TeacherTargets, weights,
 };
 use crate::core::atomic::write_atomic;
 use crate::core::fingerprint::sha256_file;
@@ -172,26 +172,9 @@ pub struct EvalRow {
     pub train_loss: Option<f64>,
     pub val_target: Option<f64>,
     pub val_pretrain: Option<f64>,
-    /// Attention entropy (nats) over the first batch of `val_target` (else `train`): its
-    /// minimum and mean over layers and heads, and per layer and head (backends that measure it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attn_entropy_min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attn_entropy_mean: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attn_entropy: Option<Vec<Vec<f64>>>,
-}
-
-impl EvalRow {
-    fn with_entropy(mut self, per_head: Option<Vec<Vec<f64>>>) -> Self {
-        if let Some(e) = per_head.filter(|e| e.iter().any(|l| !l.is_empty())) {
-            let all: Vec<f64> = e.iter().flatten().copied().collect();
-            self.attn_entropy_min = Some(all.iter().copied().fold(f64::INFINITY, f64::min));
-            self.attn_entropy_mean = Some(all.iter().sum::<f64>() / all.len() as f64);
-            self.attn_entropy = Some(e);
-        }
-        self
-    }
+    /// Attention entropy over the first batch of `val_target` (else `train`).
+    #[serde(flatten)]
+    pub entropy: AttnEntropy,
 }
 
 /// What `train lm`'s manifest holds after the common header.
@@ -261,7 +244,7 @@ impl CheckpointState {
             entropy: evals
                 .iter()
                 .map(|e| {
-                    e.attn_entropy.as_ref().map(|l| {
+                    e.entropy.attn_entropy.as_ref().map(|l| {
                         l.iter()
                             .map(|h| h.iter().map(|v| v.to_bits()).collect())
                             .collect()
@@ -289,11 +272,8 @@ impl CheckpointState {
                     train_loss: f(e[3]),
                     val_target: f(e[4]),
                     val_pretrain: f(e[5]),
-                    attn_entropy_min: None,
-                    attn_entropy_mean: None,
-                    attn_entropy: None,
+                    entropy: AttnEntropy::of(entropy),
                 }
-                .with_entropy(entropy)
             })
             .collect()
     }
@@ -720,18 +700,15 @@ impl<'a> TrainRun<'a> {
             Some(v) => v.batch(0, self.cfg.batch_size.min(v.rows())),
             None => self.train.batch(0, self.cfg.batch_size),
         };
-        let row = EvalRow {
+        Ok(EvalRow {
             step: self.step,
             tokens_seen: self.tokens_seen,
             lr,
             train_loss,
             val_target: evaluate(self.b.as_ref(), self.val_t.as_ref(), self.cfg)?,
             val_pretrain: evaluate(self.b.as_ref(), self.val_p.as_ref(), self.cfg)?,
-            attn_entropy_min: None,
-            attn_entropy_mean: None,
-            attn_entropy: None,
-        };
-        Ok(row.with_entropy(self.b.attention_entropy(&probe)?))
+            entropy: AttnEntropy::of(self.b.attention_entropy(&probe)?),
+        })
     }
 
     /// One optimizer step over `grad_accum` micro-batches.

@@ -391,14 +391,9 @@ pub struct SslRow {
     pub knn_top1: f64,
     /// At the last step only.
     pub linear_top1: Option<f64>,
-    /// Attention entropy (nats) over the first held-out images (ViT): its minimum and mean over
-    /// blocks and heads, and per block and head.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attn_entropy_min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attn_entropy_mean: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attn_entropy: Option<Vec<Vec<f64>>>,
+    /// Attention entropy over the first held-out images (ViT).
+    #[serde(flatten)]
+    pub entropy: crate::backend::AttnEntropy,
 }
 
 /// What `train ssl`'s manifest holds after the common header.
@@ -764,7 +759,6 @@ impl<'a> SslRun<'a> {
     fn row(&mut self, last: bool) -> Result<String> {
         let (knn, linear) = self.eval.score(self.b.as_ref(), self.cfg, last)?;
         let entropy = self.eval.attention_entropy(self.b.as_ref(), self.cfg)?;
-        let all: Vec<f64> = entropy.iter().flatten().flatten().copied().collect();
         let n = self.pending.2;
         let mean = |v: f64| (n > 0).then(|| v / n as f64);
         let per_epoch = self.stream.batches() as u64;
@@ -780,11 +774,7 @@ impl<'a> SslRun<'a> {
                 .flatten(),
             knn_top1: knn,
             linear_top1: linear,
-            attn_entropy_min: (!all.is_empty())
-                .then(|| all.iter().copied().fold(f64::INFINITY, f64::min)),
-            attn_entropy_mean: (!all.is_empty())
-                .then(|| all.iter().sum::<f64>() / all.len() as f64),
-            attn_entropy: entropy.filter(|_| !all.is_empty()),
+            entropy: crate::backend::AttnEntropy::of(entropy),
         };
         self.pending = (0.0, 0.0, 0);
         serde_json::to_string(&row).map_err(|e| err!(internal("metrics row: {e}")))
