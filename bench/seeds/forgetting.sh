@@ -17,8 +17,9 @@
 #            amounts of target data on SmolLM2, batch 16 x 256 tokens, 100 to 400 steps.
 #
 # Env: SLUICE_BIN (default: the debug build in $CARGO_TARGET_DIR), BACKEND (torch or cpu = burn;
-# default torch), DEVICE (cpu), LR (peak learning rate, default 5e-4), EWC_LAMBDAS, MODELS (where
-# the GGUF is cached).
+# default torch), DEVICE (cpu), LR (peak learning rate, default 5e-4), PS and STEPS (the grid of
+# injected fractions and step counts, space-separated, replacing the mode's), EWC_LAMBDAS (empty:
+# no EWC runs), MODELS (where the GGUF is cached).
 # Writes OUT/report.md (table, fit, verdict inputs), OUT/*.png (plan's plotting code), the runs.
 set -euo pipefail
 mode=quick
@@ -79,7 +80,9 @@ else
   fi
   pretrain_mix "$seq" "$tokenizer"
 fi
-read -r -a lambdas <<<"${EWC_LAMBDAS:-${lambdas[*]}}"
+read -r -a ps <<<"${PS:-${ps[*]}}"
+read -r -a steps_grid <<<"${STEPS:-${steps_grid[*]}}"
+read -r -a lambdas <<<"${EWC_LAMBDAS-${lambdas[*]}}"
 
 # --- runs -----------------------------------------------------------------------------------
 runs=()
@@ -105,7 +108,7 @@ done
 
 # EWC next to injection: p = 0 at the largest amount of target data, held near the start by the
 # Fisher of the starting model over the pretraining text.
-"$bin" fisher -q --model "${init[1]}" --data "$out/mix-pretrain" --sequences "$fisher_seqs" \
+[ ${#lambdas[@]} = 0 ] || "$bin" fisher -q --model "${init[1]}" --data "$out/mix-pretrain" --sequences "$fisher_seqs" \
   --backend "$backend" --device "$device" --out "$out/fisher" >&2
 steps=${steps_grid[-1]}
 ewc_runs=()
@@ -148,9 +151,11 @@ lines = [f"# forgetting, {mode} mode (lr {lr})", "",
          "|---|---:|---:|---|---|---:|"]
 for p, s, t, t0, t1, p0, p1 in rows:
     lines.append(f"| {p} | {s} | {t:,} | {t0:.4f} -> {t1:.4f} ({t1 - t0:+.4f}) | {p0:.4f} -> {p1:.4f} | **{p1 - p0:+.4f}** |")
-f = json.load(open(f"{out}/fisher/manifest.json"))
-lines += ["", f"EWC: Fisher of the starting model over {f['sequences']} sequences ({f['tokens']:,} tokens) of pretraining text, trace {f['trace']:.4g}; lambda as labelled.",
-          "", "plan fit --run (the runs without EWC):", "", "```", open(f"{out}/fit.txt").read().rstrip(), "```"]
+import os
+if os.path.exists(f"{out}/fisher/manifest.json"):
+    f = json.load(open(f"{out}/fisher/manifest.json"))
+    lines += ["", f"EWC: Fisher of the starting model over {f['sequences']} sequences ({f['tokens']:,} tokens) of pretraining text, trace {f['trace']:.4g}; lambda as labelled."]
+lines += ["", "plan fit --run (the runs without EWC):", "", "```", open(f"{out}/fit.txt").read().rstrip(), "```"]
 open(f"{out}/report.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF

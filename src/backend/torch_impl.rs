@@ -566,7 +566,7 @@ pub(super) fn torch_version() -> String {
 }
 
 /// Host f32 values of a tensor (any device, any float kind).
-fn host(t: &Tensor) -> Result<Vec<f32>> {
+pub(super) fn host(t: &Tensor) -> Result<Vec<f32>> {
     Vec::<f32>::try_from(
         t.to_kind(Kind::Float)
             .to_device(Device::Cpu)

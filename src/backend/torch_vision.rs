@@ -9,12 +9,12 @@ use std::path::Path;
 use tch::nn;
 use tch::{Device, Kind, Tensor};
 
-use super::Capabilities;
 use super::sigma_reparam::{GammaInit, SpectralScale, attention_entropy};
-use super::torch_impl::{guarded, open_device, torch_version};
+use super::torch_impl::{guarded, host, open_device, torch_version};
 use super::vision::{
     EncoderKind, Images, Objective, OptimizerKind, SslBackend, SslBatch, SslModelConfig, StepLoss,
 };
+use super::{Capabilities, Weights};
 use crate::core::atomic::write_atomic;
 use crate::error::{Error, Result};
 
@@ -478,6 +478,8 @@ pub struct TorchSsl {
     /// BYOL's EMA target (encoder + projector).
     target: Option<Net>,
     optim: Optim,
+    /// EWC by variable name: lambda * Fisher and the anchor weights.
+    ewc: BTreeMap<String, (Tensor, Tensor)>,
 }
 
 pub fn open(spec: &str, cfg: &SslModelConfig) -> Result<Box<dyn SslBackend>> {
@@ -523,11 +525,49 @@ pub fn open(spec: &str, cfg: &SslModelConfig) -> Result<Box<dyn SslBackend>> {
                 state,
                 steps: 0,
             },
+            ewc: BTreeMap::new(),
         }) as Box<dyn SslBackend>)
     })
 }
 
 impl TorchSsl {
+    /// The objective's loss on `batch` with the online network in training mode (what a step
+    /// differentiates), and DUET's structure term.
+    fn batch_loss(&self, batch: &SslBatch) -> Result<(Tensor, Option<Tensor>)> {
+        let views: Vec<&Images> = batch.views.iter().collect();
+        let x = self.input(&views);
+        let groups = (self.cfg.objective == Objective::Duet).then_some(self.cfg.duet_groups as i64);
+        let (f, z) = self.online.project(&x, true, groups);
+        self.loss(&f, &z, &x, batch)
+    }
+
+    /// Every gradient of the online network set to 0.
+    fn zero_grads(&self) {
+        tch::no_grad(|| {
+            for (_, p) in self.online.params() {
+                let mut g = p.grad();
+                if g.defined() {
+                    let _ = g.zero_();
+                }
+            }
+        });
+    }
+
+    /// EWC's penalty `lambda/2 * sum F (w - w0)^2` adds `lambda * F * (w - w0)` to each encoder
+    /// gradient (the loss reported stays the objective's, comparable with runs without it).
+    fn add_ewc_grad(&self, params: &[(String, Tensor)]) {
+        tch::no_grad(|| {
+            for (name, p) in params {
+                if let Some((lf, anchor)) = self.ewc.get(name) {
+                    let mut g = p.grad();
+                    if g.defined() {
+                        let _ = g.g_add_(&(lf * (p - anchor)));
+                    }
+                }
+            }
+        });
+    }
+
     /// u8 HWC images -> standardised f32 NCHW on the device (bytes travel, not floats).
     fn input(&self, views: &[&Images]) -> Tensor {
         let parts: Vec<Tensor> = views
@@ -748,17 +788,12 @@ impl SslBackend for TorchSsl {
             ));
         }
         guarded("ssl train step", || {
-            let views: Vec<&Images> = batch.views.iter().collect();
-            let x = self.input(&views);
-            let groups =
-                (self.cfg.objective == Objective::Duet).then_some(self.cfg.duet_groups as i64);
             for net in std::iter::once(&self.online).chain(&self.target) {
                 if let Encoder::Vit(v) = &net.encoder {
                     v.power_step();
                 }
             }
-            let (f, z) = self.online.project(&x, true, groups);
-            let (loss, aux) = self.loss(&f, &z, &x, batch)?;
+            let (loss, aux) = self.batch_loss(batch)?;
             let value = loss.double_value(&[]);
             if !value.is_finite() {
                 bail!(backend(
@@ -767,6 +802,7 @@ impl SslBackend for TorchSsl {
             }
             loss.backward();
             let params = self.online.params();
+            self.add_ewc_grad(&params);
             self.optim.step(&params, lr);
             if let Some(t) = &self.target {
                 let online = self.online.named();
@@ -838,6 +874,119 @@ impl SslBackend for TorchSsl {
         write_tensors(path, &tensors)
     }
 
+    fn save_heads(&self, path: &Path) -> Result<()> {
+        let tensors: Vec<(String, Tensor)> = self
+            .online
+            .named()
+            .into_iter()
+            .filter(|(n, _)| !n.starts_with("encoder."))
+            .map(|(n, t)| (n, t.to_device(Device::Cpu)))
+            .collect();
+        write_tensors(path, &tensors)
+    }
+
+    fn load_init(&mut self, encoder: &Path, heads: &Path) -> Result<bool> {
+        let enc = read_tensors(encoder)?;
+        let dev = self.device;
+        let named = self.online.named();
+        for (name, v) in &named {
+            let Some(n) = name.strip_prefix("encoder.") else {
+                continue;
+            };
+            let src = enc.get(n).filter(|t| t.size() == v.size()).ok_or_else(|| {
+                err!(input(
+                    "--init {}: tensor `{n}` is missing or not of shape {:?} (another encoder, --width or --size)",
+                    encoder.display(),
+                    v.size()
+                ))
+            })?;
+            tch::no_grad(|| v.shallow_clone().copy_(&src.to_device(dev)));
+        }
+        // The heads only where every one of this model's is there in its shape.
+        let own: Vec<(&String, &Tensor)> = named
+            .iter()
+            .filter(|(n, _)| !n.starts_with("encoder."))
+            .collect();
+        let saved = match heads.exists() {
+            true => read_tensors(heads)?,
+            false => BTreeMap::new(),
+        };
+        let fits = own
+            .iter()
+            .all(|(n, v)| saved.get(*n).is_some_and(|t| t.size() == v.size()));
+        if fits {
+            for (n, v) in own {
+                tch::no_grad(|| v.shallow_clone().copy_(&saved[n.as_str()].to_device(dev)));
+            }
+        }
+        if let Some(t) = &mut self.target {
+            t.vs.copy(&self.online.vs)
+                .map_err(|e| err!(internal("byol target from the online network: {e}")))?;
+        }
+        Ok(fits)
+    }
+
+    fn fisher(&mut self, batches: &[SslBatch]) -> Result<Weights> {
+        if batches.is_empty() {
+            bail!(input(
+                "no batch of training samples to take the Fisher over"
+            ));
+        }
+        guarded("fisher", || {
+            let params: Vec<(String, Tensor)> = self
+                .online
+                .params()
+                .into_iter()
+                .filter(|(n, _)| n.starts_with("encoder."))
+                .collect();
+            let mut sums: Vec<Tensor> = params.iter().map(|(_, p)| p.zeros_like()).collect();
+            for batch in batches {
+                batch.check()?;
+                self.zero_grads();
+                let (loss, _) = self.batch_loss(batch)?;
+                loss.backward();
+                let b = batch.samples() as f64;
+                tch::no_grad(|| {
+                    for (s, (_, p)) in sums.iter_mut().zip(&params) {
+                        let g = p.grad();
+                        if g.defined() {
+                            let _ = s.g_add_(&(&g * &g * b));
+                        }
+                    }
+                });
+            }
+            self.zero_grads();
+            let mut w = Weights::new("fisher");
+            for ((name, p), s) in params.iter().zip(&sums) {
+                let shape = p.size().iter().map(|&d| d as usize).collect();
+                let n = name.strip_prefix("encoder.").unwrap_or(name);
+                w.insert(n.to_string(), shape, host(&(s / batches.len() as f64))?);
+            }
+            Ok(w)
+        })
+    }
+
+    fn set_ewc(&mut self, fisher: &Path, lambda: f64) -> Result<()> {
+        let f = read_tensors(fisher)?;
+        let mut ewc = BTreeMap::new();
+        for (name, p) in self.online.params() {
+            let Some(n) = name.strip_prefix("encoder.") else {
+                continue;
+            };
+            let t = f.get(n).filter(|t| t.size() == p.size()).ok_or_else(|| {
+                err!(input(
+                    "--ewc {}: tensor `{n}` is missing or not of shape {:?}",
+                    fisher.display(),
+                    p.size()
+                ))
+            })?;
+            let anchor = p.detach().copy();
+            ewc.insert(name, (t.to_device(self.device) * lambda, anchor));
+        }
+        self.ewc = ewc;
+        Ok(())
+    }
+
     fn save_state(&self, dir: &Path) -> Result<()> {
         let mut tensors: Vec<(String, Tensor)> = Vec::new();
         for (name, t) in self.online.named() {
@@ -892,6 +1041,18 @@ impl SslBackend for TorchSsl {
             .int64_value(&[]);
         Ok(())
     }
+}
+
+/// A safetensors file's tensors by name (a file that is not one is the user's input at fault).
+fn read_tensors(path: &Path) -> Result<BTreeMap<String, Tensor>> {
+    Tensor::read_safetensors(path)
+        .map(|v| v.into_iter().collect())
+        .map_err(|e| {
+            err!(input(
+                "{}: not a readable safetensors file: {e}",
+                path.display()
+            ))
+        })
 }
 
 /// Safetensors written whole or not at all (a temporary name, then renamed).

@@ -196,6 +196,23 @@ pub trait SslBackend {
     fn embed(&self, images: &Images) -> Result<Vec<f32>>;
     /// The encoder alone as safetensors, under torchvision's (ResNet) or timm's (ViT) names.
     fn save_encoder(&self, path: &Path) -> Result<()>;
+    /// The projector (and BYOL's predictor) as safetensors, so that a later run can start from
+    /// the whole model (`train ssl --init`, `sluice fisher`).
+    fn save_heads(&self, path: &Path) -> Result<()>;
+    /// Start from a `train ssl` output: its `encoder` file (every tensor, in this model's shapes)
+    /// and its `heads` where they hold this model's heads (the same objective and widths).
+    /// Returns whether the heads were taken; BYOL's target starts as a copy of the result.
+    fn load_init(&mut self, encoder: &Path, heads: &Path) -> Result<bool>;
+    /// The diagonal empirical Fisher of the objective over `batches`, for the encoder's trainable
+    /// parameters under `save_encoder`'s names: per batch, the squared gradient of its loss times
+    /// its sample count, averaged over the batches. A contrastive loss (and BatchNorm) couples
+    /// the samples of a batch, so there is no per-sample gradient to square; when per-sample
+    /// gradients are independent and average to about 0 (at the optimum EWC anchors to),
+    /// `B * mean_gradient^2` estimates the per-sample Fisher's diagonal.
+    fn fisher(&mut self, batches: &[SslBatch]) -> Result<super::Weights>;
+    /// From now on every step adds EWC's penalty `lambda/2 * sum F (w - w0)^2` (its gradient) over
+    /// the encoder, `w0` its weights now and `fisher` under `save_encoder`'s names.
+    fn set_ewc(&mut self, fisher: &Path, lambda: f64) -> Result<()>;
     /// Everything a resumed run needs (all networks, norm statistics, optimizer state) in `dir`.
     fn save_state(&self, dir: &Path) -> Result<()>;
     fn load_state(&mut self, dir: &Path) -> Result<()>;

@@ -76,14 +76,15 @@ impl Weights {
 
     /// Writes the weights as F32 safetensors with the config in the header metadata, atomically.
     pub fn save_safetensors(&self, path: &Path, cfg: &LlamaConfig) -> Result<()> {
+        let config = serde_json::to_string(cfg).expect("config serialises");
+        self.save_safetensors_with(path, CONFIG_KEY, config)
+    }
+
+    /// Writes the weights as F32 safetensors with `value` under `key` in the header metadata.
+    pub fn save_safetensors_with(&self, path: &Path, key: &str, value: String) -> Result<()> {
         let mut header = serde_json::Map::new();
         let mut meta = serde_json::Map::new();
-        meta.insert(
-            CONFIG_KEY.into(),
-            serde_json::to_string(cfg)
-                .expect("config serialises")
-                .into(),
-        );
+        meta.insert(key.into(), value.into());
         meta.insert("format".into(), "pt".into());
         header.insert("__metadata__".into(), meta.into());
         let mut offset = 0usize;

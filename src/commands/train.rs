@@ -39,8 +39,13 @@ pub fn ssl(a: SslArgs, quiet: bool) -> Result<()> {
     report(&o, &exec);
     let m = &o.manifest;
     let knn = |r: Option<&crate::train::ssl::SslRow>| r.map_or(0.0, |r| r.knn_top1);
+    let what = match (m.config.steps, &m.config.init) {
+        (0, Some(init)) => format!("evaluated {}: a", init.display()),
+        (_, Some(init)) => format!("finetuned {}: a", init.display()),
+        _ => "trained a".into(),
+    };
     eprintln!(
-        "trained a {:?} encoder ({} parameters) on {} with {:?}: {} views; kNN top-1 {:.3} -> {:.3} (raw pixels {:.3}), linear probe {}",
+        "{what} {:?} encoder ({} parameters) on {} with {:?}: {} views; kNN top-1 {:.3} -> {:.3} (raw pixels {:.3}), linear probe {}",
         m.config.encoder,
         super::thousands(m.encoder_parameters),
         m.device,
@@ -55,7 +60,7 @@ pub fn ssl(a: SslArgs, quiet: bool) -> Result<()> {
             .map_or("-".into(), |v| format!("{v:.3}"))
     );
     eprintln!(
-        "wrote {} (encoder.safetensors, metrics.jsonl, manifest.json)",
+        "wrote {} (encoder.safetensors, heads.safetensors, metrics.jsonl, manifest.json)",
         exec.shown()
     );
     Ok(())
@@ -66,12 +71,18 @@ pub fn fisher(a: FisherArgs, quiet: bool) -> Result<()> {
     let o = run_job(&mut crate::train::fisher::FisherJob::new(a.options), &exec)?;
     report(&o, &exec);
     let m = &o.manifest;
+    let over = match m.tokens {
+        Some(t) => format!(
+            "{} sequences ({} tokens) of `{}`",
+            m.sequences,
+            super::thousands(t),
+            m.config.split
+        ),
+        None => format!("{} images of {}", m.sequences, m.config.data.display()),
+    };
     eprintln!(
-        "Fisher of {} over {} sequences ({} tokens) of `{}` on {}: mean {:.3e}, max {:.3e}, trace {:.4e}\nwrote {}/{} (manifest.json)",
+        "Fisher of {} over {over} on {}: mean {:.3e}, max {:.3e}, trace {:.4e}\nwrote {}/{} (manifest.json)",
         m.config.model.display(),
-        m.sequences,
-        super::thousands(m.tokens),
-        m.config.split,
         m.backend,
         m.mean,
         m.max,

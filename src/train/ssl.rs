@@ -150,6 +150,22 @@ pub struct SslOptions {
     #[arg(long)]
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sigma_reparam: bool,
+    /// Start from a `train ssl` output: its encoder, and its projector (and predictor) where this
+    /// run has the same objective and widths (fresh heads otherwise). A finetune: new optimizer
+    /// state, the schedule from step 0. With --steps 0 the run only evaluates that encoder on
+    /// --data (kNN and linear probe).
+    #[arg(long, value_name = "DIR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<PathBuf>,
+    /// Elastic weight consolidation: a `sluice fisher` output of the --init run; every step adds
+    /// `lambda/2 * sum F (w - w_init)^2` over the encoder's parameters.
+    #[arg(long, value_name = "DIR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ewc: Option<PathBuf>,
+    /// EWC's strength lambda (needed with --ewc).
+    #[arg(long, value_name = "L")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ewc_lambda: Option<f64>,
     #[arg(long, value_enum, default_value_t = torch())]
     #[serde(default = "torch")]
     pub backend: BackendKind,
@@ -279,7 +295,103 @@ impl SslOptions {
     }
 
     pub fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
-        vec![("/data".to_string(), &mut self.data)]
+        let mut v = vec![("/data".to_string(), &mut self.data)];
+        if let Some(p) = self.init.as_mut() {
+            v.push(("/init".into(), p));
+        }
+        if let Some(p) = self.ewc.as_mut() {
+            v.push(("/ewc".into(), p));
+        }
+        v
+    }
+
+    /// The `train ssl` output --init names, checked against this run's encoder.
+    pub fn init_run(&self) -> Result<Option<(PathBuf, SslManifest)>> {
+        let Some(path) = &self.init else {
+            return Ok(None);
+        };
+        let dir = run_dir(path).unwrap_or_else(|| path.clone());
+        let m: SslManifest = Manifest::read(&dir, "train ssl")?;
+        let theirs = &m.body.model;
+        if theirs.encoder != self.encoder || theirs.width != self.width {
+            bail!(config(
+                "--init {} trained {:?} at --width {}; this run asks for {:?} at --width {}",
+                dir.display(),
+                theirs.encoder,
+                theirs.width,
+                self.encoder,
+                self.width
+            ));
+        }
+        Ok(Some((dir, m)))
+    }
+
+    /// The Fisher file of --ewc, checked to be of the --init run's encoder.
+    fn ewc_file(&self, init: &SslManifest) -> Result<Option<PathBuf>> {
+        self.ewc
+            .as_deref()
+            .map(|dir| crate::train::fisher::check_for(dir, &init.body.encoder_sha256))
+            .transpose()
+    }
+
+    /// The training samples' stream (held-out ones left out), epoch by epoch.
+    pub(crate) fn training_stream(&self) -> Result<ViewStream> {
+        let stream = ViewStream::open_data(&self.data, &columns(), self.stream_config()?, &|s| {
+            !held_out(&s.id, self.eval_frac)
+        })?;
+        if stream.batches() == 0 {
+            bail!(input(
+                "{} has {} training samples, fewer than --batch-size {}",
+                self.data.display(),
+                stream.samples().len(),
+                self.batch_size
+            ));
+        }
+        Ok(stream)
+    }
+
+    fn stream_config(&self) -> Result<StreamConfig> {
+        Ok(StreamConfig {
+            k: self.k(),
+            recipe: self.recipe()?,
+            size: self.size,
+            seed: self.seed.unwrap_or(0),
+            batch_size: self.batch_size,
+            shuffle: true,
+            drop_last: true,
+            max_pixels: 100_000_000,
+            prefetch: 2,
+            cache_bytes: 2 << 30,
+        })
+    }
+
+    /// DUET's target: the recorded parameter it learns (None for the other objectives).
+    pub(crate) fn duet(&self) -> Result<Option<Duet>> {
+        (self.objective == Objective::Duet)
+            .then(|| duet_target(&self.recipe()?))
+            .transpose()
+    }
+
+    /// A stream batch as the backend takes it (DUET's targets from the recorded parameters).
+    pub(crate) fn batch(&self, batch: &ViewBatch, duet: Option<Duet>) -> Result<SslBatch> {
+        let k = self.k();
+        let views = (0..k)
+            .map(|v| {
+                let (pixels, side) = batch.pixels(v)?;
+                Ok(Images {
+                    pixels,
+                    n: batch.samples.len(),
+                    side,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let targets = match duet {
+            Some(f) => (0..k as usize)
+                .flat_map(|v| batch.samples.iter().map(move |s| f(&s.views[v].params)))
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(SslBatch { views, targets })
     }
 
     fn check(&self) -> Result<()> {
@@ -297,8 +409,31 @@ impl SslOptions {
                 "--objective simclr is InfoNCE over 2 views; for --k {k} use infonce or polyview"
             ));
         }
-        if self.steps == 0 || self.batch_size < 2 {
-            return bad("--steps must be at least 1 and --batch-size at least 2".into());
+        if (self.steps == 0 && self.init.is_none()) || self.batch_size < 2 {
+            return bad(
+                "--steps must be at least 1 (0 only evaluates an --init encoder) and --batch-size at least 2"
+                    .into(),
+            );
+        }
+        match (&self.ewc, self.ewc_lambda) {
+            (Some(_), _) if self.init.is_none() => {
+                return bad(
+                    "--ewc needs --init: EWC holds a finetune close to the model its Fisher was taken of"
+                        .into(),
+                );
+            }
+            (Some(_), None) => return bad("--ewc needs --ewc-lambda".into()),
+            (None, Some(_)) => return bad("--ewc-lambda needs --ewc".into()),
+            (_, Some(l)) if !(l.is_finite() && l >= 0.0) => {
+                return bad("--ewc-lambda must be a number >= 0".into());
+            }
+            _ => {}
+        }
+        if self.sigma_reparam && self.init.is_some() {
+            return bad(
+                "--sigma-reparam with --init: σReparam starts its scales from scratch; train the --init run with it instead"
+                    .into(),
+            );
         }
         let positive = |v: f64| v > 0.0 && v.is_finite();
         if !positive(self.lr) || !positive(self.temperature) {
@@ -356,8 +491,11 @@ impl SslOptions {
     }
 }
 
-/// The recorded parameter DUET learns for a recipe, normalised to [0, 1].
-fn duet_target(recipe: &Recipe) -> Result<fn(&ViewParams) -> f32> {
+/// The recorded parameter DUET learns, normalised to [0, 1].
+pub(crate) type Duet = fn(&ViewParams) -> f32;
+
+/// DUET's target for a recipe.
+fn duet_target(recipe: &Recipe) -> Result<Duet> {
     Ok(match recipe.equivariant.as_deref() {
         Some("rotation") => |p| ((p.rotation_deg + 180.0) / 360.0).clamp(0.0, 1.0),
         Some("rotate90") => |p| p.rotation_k / 4.0,
@@ -419,6 +557,12 @@ pub struct SslBody {
     pub step_seconds: f64,
     pub encoder: String,
     pub encoder_sha256: String,
+    /// The projector (and predictor): `--init` and `sluice fisher` start from them.
+    #[serde(default)]
+    pub heads: String,
+    /// With --init: whether its heads fitted this run (else they started fresh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heads_from_init: Option<bool>,
 }
 
 pub type SslManifest = Manifest<SslBody>;
@@ -466,7 +610,7 @@ impl Job for SslJob {
     }
 
     fn outputs(&self) -> Vec<String> {
-        ["checkpoints", "encoder.safetensors", "metrics.jsonl"]
+        ["checkpoints", "encoder.safetensors", HEADS, "metrics.jsonl"]
             .map(String::from)
             .to_vec()
     }
@@ -481,18 +625,7 @@ impl Job for SslJob {
 
     /// The options without the data's path, the images' contents and the resolved backend.
     fn identity(&mut self, id: &mut Identity) -> Result<()> {
-        let input = match StoredInfo::detect(&self.cfg.data)? {
-            Some(stored) => {
-                let files = Files {
-                    kind: "views",
-                    root: &stored.dir,
-                    files: &stored.shards,
-                    ignored: 0,
-                };
-                hashed_inputs(id, "views", files)?
-            }
-            None => image_inputs(id, &ImageSource::open(&self.cfg.data, &columns())?)?,
-        };
+        let input = hash_data(id, &self.cfg.data)?;
         id.add(
             "config",
             SslOptions {
@@ -502,11 +635,24 @@ impl Job for SslJob {
                 device: None,
                 seed: Some(self.cfg.seed.unwrap_or(0)),
                 k: Some(self.cfg.k()),
+                init: None,
+                ewc: None,
                 ..self.cfg.clone()
             },
         )?;
         id.add("recipe", self.cfg.recipe()?)?;
         id.add("backend", self.cfg.target()?)?;
+        // What --init and --ewc hold, not where they are.
+        if let Some((dir, init)) = self.cfg.init_run()? {
+            id.input_file("init", &dir.join(&init.body.encoder))?;
+            let heads = dir.join(HEADS);
+            if heads.exists() {
+                id.input_file("init_heads", &heads)?;
+            }
+            if let Some(file) = self.cfg.ewc_file(&init)? {
+                id.input_file("ewc", &file)?;
+            }
+        }
         self.input = Some(input);
         Ok(())
     }
@@ -520,6 +666,39 @@ impl Job for SslJob {
         ctx.resumed(run.step);
         run.train(ctx, self.table.as_mut())?;
         run.finish(ctx, input)
+    }
+}
+
+/// The projector and predictor beside the encoder (what `--init` and `sluice fisher` need
+/// besides it).
+pub const HEADS: &str = "heads.safetensors";
+
+/// The `train ssl` output `path` names: the directory itself, or the directory of its
+/// `encoder.safetensors` (what a pipeline's reference to an `ssl` step resolves to).
+pub fn run_dir(path: &std::path::Path) -> Option<PathBuf> {
+    if path.is_dir() {
+        return Some(path.to_path_buf());
+    }
+    let dir = path.parent()?;
+    let m: serde_json::Value = crate::core::manifest::read_json(&dir.join("manifest.json")).ok()?;
+    (m.get("command")?.as_str()? == "train ssl"
+        && path.file_name()? == dir.join(m.get("encoder")?.as_str()?).file_name()?)
+    .then(|| dir.to_path_buf())
+}
+
+/// The images (or stored views) `data` names, hashed into the run's identity.
+pub(crate) fn hash_data(id: &mut Identity, data: &std::path::Path) -> Result<InputReport> {
+    match StoredInfo::detect(data)? {
+        Some(stored) => {
+            let files = Files {
+                kind: "views",
+                root: &stored.dir,
+                files: &stored.shards,
+                ignored: 0,
+            };
+            hashed_inputs(id, "views", files)
+        }
+        None => image_inputs(id, &ImageSource::open(data, &columns())?),
     }
 }
 
@@ -679,7 +858,9 @@ struct SslRun<'a> {
     b: Box<dyn SslBackend>,
     stream: ViewStream,
     eval: Eval,
-    duet: Option<fn(&ViewParams) -> f32>,
+    duet: Option<Duet>,
+    /// With --init: whether its projector (and predictor) were taken.
+    heads_from_init: Option<bool>,
     step: u64,
     rows: Vec<String>,
     /// Loss sum, structure sum and steps since the last row.
@@ -692,47 +873,31 @@ struct SslRun<'a> {
 impl<'a> SslRun<'a> {
     fn open(cfg: &'a SslOptions, ctx: &Ctx) -> Result<Self> {
         let seed = cfg.seed.unwrap_or(0);
-        let recipe = cfg.recipe()?;
-        let duet = (cfg.objective == Objective::Duet)
-            .then(|| duet_target(&recipe))
-            .transpose()?;
-        let stream_cfg = StreamConfig {
-            k: cfg.k(),
-            recipe,
-            size: cfg.size,
-            seed,
-            batch_size: cfg.batch_size,
-            shuffle: true,
-            drop_last: true,
-            max_pixels: 100_000_000,
-            prefetch: 2,
-            cache_bytes: 2 << 30,
-        };
         // Every sample for the evaluation (decoded once, not cached); the training stream leaves
         // the held-out ones out.
         let all_cfg = StreamConfig {
             cache_bytes: 0,
-            ..stream_cfg.clone()
+            ..cfg.stream_config()?
         };
         let all = ViewStream::open_data(&cfg.data, &columns(), all_cfg, &|_| true)?;
         let eval = Eval::open(cfg, &all)?;
-        let stream = ViewStream::open_data(&cfg.data, &columns(), stream_cfg, &|s| {
-            !held_out(&s.id, cfg.eval_frac)
-        })?;
-        if stream.batches() == 0 {
-            bail!(input(
-                "{} has {} training samples, fewer than --batch-size {}",
-                cfg.data.display(),
-                stream.samples().len(),
-                cfg.batch_size
-            ));
+        let stream = cfg.training_stream()?;
+        let mut b = vision::open(&cfg.target()?, &cfg.model(seed))?;
+        let mut heads_from_init = None;
+        if let Some((dir, init)) = cfg.init_run()? {
+            // The anchor of EWC is this starting point, also when the run resumes below.
+            heads_from_init = Some(b.load_init(&dir.join(&init.body.encoder), &dir.join(HEADS))?);
+            if let (Some(file), Some(lambda)) = (cfg.ewc_file(&init)?, cfg.ewc_lambda) {
+                b.set_ewc(&file, lambda)?;
+            }
         }
         let mut run = SslRun {
             cfg,
-            b: vision::open(&cfg.target()?, &cfg.model(seed))?,
+            b,
             stream,
             eval,
-            duet,
+            duet: cfg.duet()?,
+            heads_from_init,
             step: 0,
             rows: Vec::new(),
             pending: (0.0, 0.0, 0),
@@ -787,28 +952,10 @@ impl<'a> SslRun<'a> {
 
     /// One step on the stream's next batch.
     fn step_once(&mut self, batch: ViewBatch) -> Result<StepLoss> {
-        let k = self.cfg.k();
-        let views = (0..k)
-            .map(|v| {
-                let (pixels, side) = batch.pixels(v)?;
-                Ok(Images {
-                    pixels,
-                    n: batch.samples.len(),
-                    side,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let targets = match self.duet {
-            Some(f) => (0..k as usize)
-                .flat_map(|v| batch.samples.iter().map(move |s| f(&s.views[v].params)))
-                .collect(),
-            None => Vec::new(),
-        };
+        let batch = self.cfg.batch(&batch, self.duet)?;
         let ema = self.cfg.ema_at(self.step).unwrap_or(0.0);
         let t = Instant::now();
-        let l = self
-            .b
-            .train_step(&SslBatch { views, targets }, self.cfg.lr_at(self.step), ema)?;
+        let l = self.b.train_step(&batch, self.cfg.lr_at(self.step), ema)?;
         self.stepping += t.elapsed();
         Ok(l)
     }
@@ -880,6 +1027,7 @@ impl<'a> SslRun<'a> {
     fn finish(self, ctx: &Ctx, input: InputReport) -> Result<SslBody> {
         let path = ctx.out.join("encoder.safetensors");
         self.b.save_encoder(&path)?;
+        self.b.save_heads(&ctx.out.join(HEADS))?;
         self.write_metrics(ctx.out)?;
         let evals = self
             .rows
@@ -906,6 +1054,8 @@ impl<'a> SslRun<'a> {
             step_seconds: self.stepping.as_secs_f64(),
             encoder: "encoder.safetensors".into(),
             encoder_sha256: sha256_file(&path)?,
+            heads: HEADS.into(),
+            heads_from_init: self.heads_from_init,
         })
     }
 }
