@@ -350,6 +350,18 @@ pub fn plan(measured: &[Measured], domain: &str) -> Result<Plan> {
     for u in &unknown {
         summary += &format!("\nnot identified by these runs: {u}");
     }
+    // The law's form has forgetting grow with the finetuning data (beta > 0) and fall with the
+    // injected fraction (alpha > 0); a fit outside that describes these runs, not the law.
+    if l.beta < 0.0 || l.alpha <= 0.0 {
+        summary += &format!(
+            "\noutside the law's ranges (beta > 0, alpha > 0): {}; the table describes these runs only, do not plan with it",
+            if l.beta < 0.0 {
+                "forgetting falls with more target data here"
+            } else {
+                "forgetting grows with the injected fraction here"
+            }
+        );
+    }
     Ok(Plan {
         title: format!(
             "plan fit: forgetting law for `{domain}` from {} runs",

@@ -73,6 +73,33 @@ fn forgetting_script_runs_every_fraction_and_amount_and_reports_the_fit() {
 }
 
 #[test]
+fn ewc_ssl_script_finetunes_plainly_and_with_ewc_and_scores_each_encoder_on_task_a() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = smoke("ewc_ssl.sh", tmp.path());
+    let r = rows(&report);
+    let labels: Vec<&str> = r.iter().map(|c| c[0].as_str()).collect();
+    assert_eq!(labels, ["plain", "EWC 100"], "{report}");
+    // The task-A encoder scored by `--steps 0` equals what its own run measured last.
+    let last = |d: &str| -> f64 {
+        let m: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(tmp.path().join(d).join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        m["evals"].as_array().unwrap().last().unwrap()["knn_top1"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(last("a"), last("eval-a-a"));
+    // Each change on A is the finetune's kNN on A minus the task-A encoder's.
+    for (c, run) in r.iter().zip(["b-plain", "b-ewc100"]) {
+        let change: f64 = c[3].trim_matches('*').parse().unwrap();
+        let want = last(&format!("eval-a-{run}")) - last("eval-a-a");
+        assert!((change - want).abs() < 1e-3, "{report}");
+    }
+    assert!(is_png(&tmp.path().join("knn_b.png")));
+}
+
+#[test]
 fn ema_script_compares_both_batch_sizes_at_equal_samples_seen() {
     let tmp = tempfile::tempdir().unwrap();
     let report = smoke("ema.sh", tmp.path());
