@@ -14,7 +14,7 @@
 #   --full   for a GPU (DEVICE=cuda): 1,000 images per class, width 1, 2,000 + 1,000 steps.
 #
 # Env: SLUICE_BIN (default: the debug build in $CARGO_TARGET_DIR), DEVICE (cpu), LAMBDAS (EWC
-# strengths, space-separated).
+# strengths, space-separated), FT_SEED (the finetunes' seed: their views; default 0).
 # Writes OUT/report.md (table), OUT/knn_b.png (plan's plotting code), the runs.
 set -euo pipefail
 mode=quick
@@ -27,6 +27,7 @@ device=${DEVICE:-cpu}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log() { echo "[ewc-ssl $mode] $*" >&2; }
+ft_seed=${FT_SEED:-0}
 
 case $mode in
   smoke) data=$here/samples/fashion-mnist b=8 steps_a=6 steps_b=4 width=0.125 lambdas=(100) fisher=32 ;;
@@ -64,10 +65,11 @@ ssl a "$out/task-a" "$steps_a"
   --out "$out/fisher" >&2
 runs=(b-plain)
 log "task B from A, plain: $steps_b steps"
-ssl b-plain "$out/task-b" "$steps_b" --init "$out/a"
+ssl b-plain "$out/task-b" "$steps_b" --init "$out/a" --seed "$ft_seed"
 for l in "${lambdas[@]}"; do
   log "task B from A, EWC lambda $l"
-  ssl "b-ewc$l" "$out/task-b" "$steps_b" --init "$out/a" --ewc "$out/fisher" --ewc-lambda "$l"
+  ssl "b-ewc$l" "$out/task-b" "$steps_b" --init "$out/a" --seed "$ft_seed" --ewc "$out/fisher" \
+    --ewc-lambda "$l"
   runs+=("b-ewc$l")
 done
 # Each encoder scored on task A without training (--steps 0).
@@ -85,7 +87,7 @@ def knn(d):
     return man(d)["evals"][-1]["knn_top1"]
 a, f = man("a"), man("fisher")
 base_a = knn("eval-a-a")
-lines = [f"# EWC for an SSL encoder, {mode} mode", "",
+lines = [f"# EWC for an SSL encoder, {mode} mode (finetunes' seed {man('b-plain')['config'].get('seed') or 0})", "",
          f"Task A: {a['train_samples']} training / {a['heldout_samples']} held-out images, SimCLR {a['config']['steps']} steps "
          f"(kNN on A {a['evals'][0]['knn_top1']:.3f} -> {knn('a'):.3f}, raw pixels {a['pixel_knn_top1']:.3f}). "
          f"Fisher over {f['sequences']} task-A images: mean {f['mean']:.3g}, max {f['max']:.3g}.", "",
