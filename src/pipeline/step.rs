@@ -219,12 +219,14 @@ impl StepKind for SslOptions {
     fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
         SslOptions::paths_mut(self)
     }
-    /// The input, and the recipe when it is a file.
+    /// The path options (data, --init, --ewc), and the recipe when it is a file.
     fn paths(&self) -> Vec<(String, String)> {
-        let mut v = vec![(
-            "/data".to_string(),
-            self.data.to_string_lossy().into_owned(),
-        )];
+        let mut o = self.clone();
+        let mut v: Vec<(String, String)> = o
+            .paths_mut()
+            .into_iter()
+            .map(|(ptr, p)| (ptr, p.to_string_lossy().into_owned()))
+            .collect();
         if let Some(r) = self.recipe.as_ref().filter(|r| builtin(r).is_none()) {
             v.push(("/recipe".into(), r.clone()));
         }

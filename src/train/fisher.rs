@@ -46,7 +46,7 @@ pub struct FisherOptions {
     /// images: that many rounded up to whole batches of the run's --batch-size, from epoch 0 of
     /// its training stream.
     #[arg(long, visible_alias = "samples", default_value_t = sixty_four())]
-    #[serde(default = "sixty_four", alias = "samples")]
+    #[serde(default = "sixty_four")]
     pub sequences: usize,
     /// burn or torch (on --device).
     #[arg(long, value_enum, default_value_t = torch())]
