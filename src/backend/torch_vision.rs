@@ -556,6 +556,9 @@ impl TorchSsl {
     /// EWC's penalty `lambda/2 * sum F (w - w0)^2` adds `lambda * F * (w - w0)` to each encoder
     /// gradient (the loss reported stays the objective's, comparable with runs without it).
     fn add_ewc_grad(&self, params: &[(String, Tensor)]) {
+        if self.ewc.is_empty() {
+            return;
+        }
         tch::no_grad(|| {
             for (name, p) in params {
                 if let Some((lf, anchor)) = self.ewc.get(name) {
@@ -893,13 +896,7 @@ impl SslBackend for TorchSsl {
             let Some(n) = name.strip_prefix("encoder.") else {
                 continue;
             };
-            let src = enc.get(n).filter(|t| t.size() == v.size()).ok_or_else(|| {
-                err!(input(
-                    "--init {}: tensor `{n}` is missing or not of shape {:?} (another encoder, --width or --size)",
-                    encoder.display(),
-                    v.size()
-                ))
-            })?;
+            let src = named_like(&enc, n, v, "--init", encoder)?;
             tch::no_grad(|| v.shallow_clone().copy_(&src.to_device(dev)));
         }
         // The heads only where every one of this model's is there in its shape.
@@ -973,13 +970,7 @@ impl SslBackend for TorchSsl {
             let Some(n) = name.strip_prefix("encoder.") else {
                 continue;
             };
-            let t = f.get(n).filter(|t| t.size() == p.size()).ok_or_else(|| {
-                err!(input(
-                    "--ewc {}: tensor `{n}` is missing or not of shape {:?}",
-                    fisher.display(),
-                    p.size()
-                ))
-            })?;
+            let t = named_like(&f, n, &p, "--ewc", fisher)?;
             let anchor = p.detach().copy();
             ewc.insert(name, (t.to_device(self.device) * lambda, anchor));
         }
@@ -1051,6 +1042,25 @@ fn read_tensors(path: &Path) -> Result<BTreeMap<String, Tensor>> {
             err!(input(
                 "{}: not a readable safetensors file: {e}",
                 path.display()
+            ))
+        })
+}
+
+/// Tensor `name` of a file read for option `flag`, in the shape of `like`.
+fn named_like<'a>(
+    map: &'a BTreeMap<String, Tensor>,
+    name: &str,
+    like: &Tensor,
+    flag: &str,
+    path: &Path,
+) -> Result<&'a Tensor> {
+    map.get(name)
+        .filter(|t| t.size() == like.size())
+        .ok_or_else(|| {
+            err!(input(
+                "{flag} {}: tensor `{name}` is missing or not of shape {:?} (another encoder, --width or --size)",
+                path.display(),
+                like.size()
             ))
         })
 }

@@ -351,6 +351,20 @@ fn stats(f: &Weights) -> (f64, f64, f64) {
     (sum / n.max(1) as f64, max, sum)
 }
 
+/// The EWC flags of a trainer, checked alike by `train lm` and `train ssl`: the message of the
+/// first one that is wrong.
+pub fn check_flags(ewc: bool, lambda: Option<f64>, init: bool) -> Option<&'static str> {
+    match (ewc, lambda) {
+        (true, _) if !init => Some(
+            "--ewc needs --init: EWC holds a finetune close to the model its Fisher was taken of",
+        ),
+        (true, None) => Some("--ewc needs --ewc-lambda"),
+        (false, Some(_)) => Some("--ewc-lambda needs --ewc"),
+        (_, Some(l)) if !(l.is_finite() && l >= 0.0) => Some("--ewc-lambda must be a number >= 0"),
+        _ => None,
+    }
+}
+
 /// `train lm --ewc DIR`: the `sluice fisher` output must be of the weights the run starts from
 /// (`init_sha256`, its `--init` file's sha256). Returns the Fisher file to fingerprint.
 pub fn check_for(dir: &Path, init_sha256: &str) -> Result<PathBuf> {

@@ -342,18 +342,10 @@ fn check_config(cfg: &TrainOptions) -> Result<()> {
     if cfg.eval_every == 0 || cfg.checkpoint_every == 0 {
         return bad("--eval-every and --checkpoint-every must be at least 1");
     }
-    match (&cfg.ewc, cfg.ewc_lambda) {
-        (Some(_), _) if cfg.init.is_none() => {
-            return bad(
-                "--ewc needs --init: EWC holds a finetune close to the model its Fisher was taken of",
-            );
-        }
-        (Some(_), None) => return bad("--ewc needs --ewc-lambda"),
-        (None, Some(_)) => return bad("--ewc-lambda needs --ewc"),
-        (_, Some(l)) if !(l.is_finite() && l >= 0.0) => {
-            return bad("--ewc-lambda must be a number >= 0");
-        }
-        _ => {}
+    if let Some(m) =
+        crate::train::fisher::check_flags(cfg.ewc.is_some(), cfg.ewc_lambda, cfg.init.is_some())
+    {
+        return bad(m);
     }
     if cfg.sigma_reparam && cfg.ewc.is_some() {
         return bad(

@@ -415,19 +415,11 @@ impl SslOptions {
                     .into(),
             );
         }
-        match (&self.ewc, self.ewc_lambda) {
-            (Some(_), _) if self.init.is_none() => {
-                return bad(
-                    "--ewc needs --init: EWC holds a finetune close to the model its Fisher was taken of"
-                        .into(),
-                );
-            }
-            (Some(_), None) => return bad("--ewc needs --ewc-lambda".into()),
-            (None, Some(_)) => return bad("--ewc-lambda needs --ewc".into()),
-            (_, Some(l)) if !(l.is_finite() && l >= 0.0) => {
-                return bad("--ewc-lambda must be a number >= 0".into());
-            }
-            _ => {}
+        let ewc = self.ewc.is_some();
+        if let Some(m) =
+            crate::train::fisher::check_flags(ewc, self.ewc_lambda, self.init.is_some())
+        {
+            return bad(m.into());
         }
         if self.sigma_reparam && self.init.is_some() {
             return bad(
