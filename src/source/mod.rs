@@ -3,6 +3,7 @@
 //! fetched into scratch one file ahead of the reader). A source yields documents in a fixed order,
 //! so reading it twice gives the same documents.
 
+mod jsonl;
 pub(crate) mod table;
 mod text;
 
@@ -394,6 +395,10 @@ impl Source for FileSource {
         let mut texts = text::TextBatcher::new(&self.spec);
         each_local(&self.files, &self.scratch, |i, f, at| match f.format {
             Format::Text => texts.push(f, at, &tables, &mut stats, emit),
+            Format::Jsonl if self.spec.filter.is_none() => {
+                texts.flush(&tables, &mut stats, emit)?;
+                jsonl::read(&self.spec, f, at, &mut stats, emit)
+            }
             _ => {
                 texts.flush(&tables, &mut stats, emit)?;
                 // Readers of third-party formats may panic on corrupt files: name the file.

@@ -1,5 +1,6 @@
-//! Parquet, JSONL and CSV files through DataFusion: one file per scan, one partition, so rows come
-//! in file order; an optional SQL `WHERE` expression filters them.
+//! Parquet, CSV and filtered JSONL files through DataFusion (JSONL without a filter is read by
+//! `jsonl.rs`): one file per scan, one partition, so rows come in file order; an optional SQL
+//! `WHERE` expression filters them.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //! manifest last. Documents are encoded on the `--threads` pool in chunks of a few MB, so memory
 //! stays flat in the corpus size, and the output does not depend on the thread count.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -151,34 +152,37 @@ impl Job for TokenizeJob {
         let pool = ctx.pool()?;
         let shards = Shards::new(ctx.out, "docs", tokens::schema(), tokens::props())?;
         // Parquet encoding, compression and hashing run on a writer thread, overlapping the
-        // encoding of the next chunk.
+        // encoding; two chunks are encoded at once, so a long document at a chunk's end does not
+        // leave the other threads idle.
         let (scan, documents, tokens, kept, done) = std::thread::scope(|s| -> Result<_> {
             let (tx, rx) = sync_channel::<ToWriter>(1);
             let sink = {
                 let shards = shards.clone();
                 s.spawn(move || write_shards(&shards, rx))
             };
-            let mut w = ShardedWriter {
-                shards: &shards,
-                per_shard: self.opts.docs_per_shard,
-                encoder: &*o.encoder,
-                affixes: &o.affixes,
-                pool: &pool,
-                tx,
-                next_doc: 0,
-                pending: Vec::new(),
-                pending_bytes: 0,
-                tokens: 0,
-                kept: 0,
-                current: None,
-            };
-            let read = scan_pipelined(&o.source, |b: DocBatch| {
-                bar.inc(b.input_bytes);
-                w.push(b.docs).map(|()| Flow::Go)
-            })
-            .and_then(|scan| w.finish().map(|()| scan));
-            let (documents, tokens, kept) = (w.next_doc, w.tokens, w.kept);
-            drop(w);
+            let (read, documents, tokens, kept) = pool.in_place_scope(|scope| {
+                let mut w = ShardedWriter {
+                    shards: &shards,
+                    per_shard: self.opts.docs_per_shard,
+                    encoder: &*o.encoder,
+                    affixes: &o.affixes,
+                    scope,
+                    in_flight: VecDeque::new(),
+                    tx,
+                    next_doc: 0,
+                    pending: Vec::new(),
+                    pending_bytes: 0,
+                    tokens: 0,
+                    kept: 0,
+                    current: None,
+                };
+                let read = scan_pipelined(&o.source, |b: DocBatch| {
+                    bar.inc(b.input_bytes);
+                    w.push(b.docs).map(|()| Flow::Go)
+                })
+                .and_then(|scan| w.finish().map(|()| scan));
+                (read, w.next_doc, w.tokens, w.kept)
+            });
             let written = sink
                 .join()
                 .map_err(|_| err!(internal("tokenize: the shard writer panicked")))?;
@@ -244,14 +248,21 @@ fn write_shards(shards: &Shards, rx: Receiver<ToWriter>) -> Result<(Vec<ShardInf
     Ok((done, kept_tokens))
 }
 
-/// Documents in, encoded chunks out to the writer thread, in shards of `per_shard` rows; shards
-/// an earlier run finished are kept and their documents not encoded again.
-struct ShardedWriter<'a> {
+/// Chunks encoded at once on the pool.
+const IN_FLIGHT: usize = 2;
+
+type Encoded = Receiver<Result<Vec<Vec<u32>>>>;
+
+/// Documents in, encoded chunks out to the writer thread in order, in shards of `per_shard` rows;
+/// shards an earlier run finished are kept and their documents not encoded again.
+struct ShardedWriter<'a, 's> {
     shards: &'a Shards,
     per_shard: u64,
-    encoder: &'a dyn Encoder,
-    affixes: &'a (Vec<u32>, Vec<u32>),
-    pool: &'a rayon::ThreadPool,
+    encoder: &'s dyn Encoder,
+    affixes: &'s (Vec<u32>, Vec<u32>),
+    scope: &'a rayon::Scope<'s>,
+    /// Chunks being encoded, oldest first: shard, first document, where the ids come back.
+    in_flight: VecDeque<(usize, u64, Encoded)>,
     tx: SyncSender<ToWriter>,
     /// Index of the next document read.
     next_doc: u64,
@@ -264,7 +275,7 @@ struct ShardedWriter<'a> {
     current: Option<(usize, bool)>,
 }
 
-impl ShardedWriter<'_> {
+impl<'s> ShardedWriter<'_, 's> {
     fn shard_of(&self, doc: u64) -> usize {
         (doc / self.per_shard) as usize
     }
@@ -303,15 +314,19 @@ impl ShardedWriter<'_> {
         Ok(())
     }
 
-    /// Encode the pending documents on the pool and send them to the writer.
+    /// Start encoding the pending documents on the pool; pass the oldest chunk on to the writer
+    /// once `IN_FLIGHT` are being encoded.
     fn encode_pending(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
         let first = self.next_doc - self.pending.len() as u64;
+        let docs = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
         let (encoder, (prefix, suffix)) = (self.encoder, self.affixes);
-        let ids: Vec<Vec<u32>> = self.pool.install(|| {
-            self.pending
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.scope.spawn(move |_| {
+            let ids = docs
                 .par_iter()
                 .map(|text| {
                     let mut ids = prefix.clone();
@@ -319,18 +334,35 @@ impl ShardedWriter<'_> {
                     ids.extend_from_slice(suffix);
                     Ok(ids)
                 })
-                .collect::<Result<_>>()
-        })?;
+                .collect::<Result<_>>();
+            // The receiver is gone only when the run already failed.
+            let _ = tx.send(ids);
+        });
+        self.in_flight.push_back((self.shard_of(first), first, rx));
+        while self.in_flight.len() >= IN_FLIGHT {
+            self.write_oldest()?;
+        }
+        Ok(())
+    }
+
+    /// Wait for the oldest chunk in flight and send it to the writer.
+    fn write_oldest(&mut self) -> Result<()> {
+        let Some((shard, first, rx)) = self.in_flight.pop_front() else {
+            return Ok(());
+        };
+        let ids = rx
+            .recv()
+            .map_err(|_| err!(internal("tokenize: an encoding task stopped")))??;
         self.tokens += ids.iter().map(|v| v.len() as u64).sum::<u64>();
-        self.pending.clear();
-        self.pending_bytes = 0;
-        let shard = self.shard_of(first);
         self.send(ToWriter::Write { shard, first, ids })
     }
 
     /// Shard `i` has all its documents.
     fn close_shard(&mut self, i: usize) -> Result<()> {
         self.encode_pending()?;
+        while !self.in_flight.is_empty() {
+            self.write_oldest()?;
+        }
         if self.current == Some((i, true)) {
             self.kept += 1;
         }

@@ -1,7 +1,8 @@
 """Check a `sluice tokenize` output against Python `tokenizers`, read with pyarrow.
 
-usage: check_tokenize_output.py OUT TOKENIZER.json SOTU.jsonl MIN_YEAR
-The output must hold, in input order, one row per SOTU address of year >= MIN_YEAR, with
+usage: check_tokenize_output.py OUT TOKENIZER.json DOCS.jsonl MIN_YEAR|all
+The output must hold, in input order, one row per document (per SOTU address of year >= MIN_YEAR;
+every non-blank line's with `all`: Python's own `json` parses them), with
 `encode(text, add_special_tokens=True)`'s ids, and a manifest that counts them.
 """
 import json
@@ -10,8 +11,11 @@ import sys
 import pyarrow.parquet as pq
 from tokenizers import Tokenizer
 
-out, tok_path, sotu, min_year = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-docs = [d["text"] for d in map(json.loads, open(sotu, encoding="utf-8")) if d["year"] >= min_year]
+out, tok_path, src = sys.argv[1], sys.argv[2], sys.argv[3]
+min_year = None if sys.argv[4] == "all" else int(sys.argv[4])
+lines = open(src, encoding="utf-8", newline="\n").read().split("\n")
+records = [json.loads(line) for line in lines if line.strip()]
+docs = [d["text"] for d in records if min_year is None or d["year"] >= min_year]
 want = [e.ids for e in Tokenizer.from_file(tok_path).encode_batch_fast(docs, add_special_tokens=True)]
 manifest = json.load(open(f"{out}/manifest.json"))
 shards = [s["path"] for s in manifest["shards"]]
