@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regex_automata::meta::{Cache, Regex};
-use regex_automata::{Anchored, Input, Match};
+use regex_automata::{Anchored, Input};
 use serde_json::Value;
 
 use super::gpt2::{CharClasses, Kind};
@@ -213,9 +213,11 @@ impl PreTokenize for CutBefore {
 /// spaces followed by a non-space, and none of the earlier alternatives matches there, the
 /// backtracking engine would have given back the last space, so the match is shortened by it.
 struct RegexSplit {
-    re: Searcher,
+    /// Names this split's search caches in each thread's [`CACHES`].
+    id: usize,
+    re: Regex,
     /// The alternatives before `\s+(?!\S)`, when the pattern ends that way.
-    before_lookahead: Option<Searcher>,
+    before_lookahead: Option<Regex>,
     classes: CharClasses,
     behavior: Behavior,
     invert: bool,
@@ -223,45 +225,14 @@ struct RegexSplit {
 
 const LOOKAHEAD_TAIL: &str = r"|\s+(?!\S)|\s+";
 
-/// A regex searched with a cache per thread. The `Regex`'s own cache pool is fast for one thread
-/// only and takes a lock per search for the others: 8 % of a 2-thread `tokenize` in `perf`.
-struct Searcher {
-    id: usize,
-    re: Regex,
+thread_local! {
+    /// Each split's search caches (pattern, lookahead head) in this thread. A `Regex`'s own cache
+    /// pool is fast for one thread only and takes a lock per search for the others (8 % of a
+    /// 2-thread `tokenize` in `perf`); here a piece looks its caches up once.
+    static CACHES: RefCell<Vec<(usize, Cache, Option<Cache>)>> = const { RefCell::new(Vec::new()) };
 }
 
-impl Searcher {
-    fn new(re: Regex) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        Searcher {
-            id: NEXT.fetch_add(1, Ordering::Relaxed),
-            re,
-        }
-    }
-
-    fn search(&self, input: &Input) -> Option<Match> {
-        thread_local! {
-            static CACHES: RefCell<Vec<(usize, Cache)>> = const { RefCell::new(Vec::new()) };
-        }
-        CACHES.with(|caches| {
-            let mut caches = caches.borrow_mut();
-            let i = match caches.iter().position(|(id, _)| *id == self.id) {
-                Some(i) => i,
-                None => {
-                    // A thread that used many tokenizers keeps the latest ones' caches.
-                    if caches.len() >= 16 {
-                        caches.clear();
-                    }
-                    caches.push((self.id, self.re.create_cache()));
-                    caches.len() - 1
-                }
-            };
-            self.re.search_with(&mut caches[i].1, input)
-        })
-    }
-}
-
-fn compile(pattern: &str) -> Result<Searcher, String> {
+fn compile(pattern: &str) -> Result<Regex, String> {
     let hir = regex_syntax::ParserBuilder::new()
         .multi_line(true)
         .build()
@@ -272,7 +243,6 @@ fn compile(pattern: &str) -> Result<Searcher, String> {
     }
     Regex::builder()
         .build_from_hir(&hir)
-        .map(Searcher::new)
         .map_err(|e| format!("its split regex does not compile: {e}"))
 }
 
@@ -294,7 +264,9 @@ impl RegexSplit {
             }
             _ => (compile(pattern)?, None),
         };
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
         Ok(RegexSplit {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
             re,
             before_lookahead,
             classes: CharClasses::new()?,
@@ -304,8 +276,8 @@ impl RegexSplit {
     }
 
     /// End of the match found at `pos` ending at `end`, after the lookahead check.
-    fn lookahead_end(&self, s: &str, pos: usize, end: usize) -> usize {
-        let Some(head) = &self.before_lookahead else {
+    fn lookahead_end(&self, s: &str, pos: usize, end: usize, cache: Option<&mut Cache>) -> usize {
+        let (Some(head), Some(cache)) = (&self.before_lookahead, cache) else {
             return end;
         };
         let space = |c: char| self.classes.kind(c) == Kind::Space;
@@ -315,19 +287,44 @@ impl RegexSplit {
             return end;
         }
         let last = run.char_indices().last().map_or(0, |(i, _)| i);
-        if last == 0 || head.search(&anchored(s, pos)).is_some() {
+        if last == 0 || head.search_with(cache, &anchored(s, pos)).is_some() {
             return end;
         }
         pos + last
     }
 
     fn spans(&self, s: &str) -> Vec<(usize, usize, bool)> {
+        CACHES.with(|caches| {
+            let mut caches = caches.borrow_mut();
+            let i = match caches.iter().position(|c| c.0 == self.id) {
+                Some(i) => i,
+                None => {
+                    // A thread that used many tokenizers keeps the latest ones' caches.
+                    if caches.len() >= 16 {
+                        caches.clear();
+                    }
+                    let head = self.before_lookahead.as_ref().map(Regex::create_cache);
+                    caches.push((self.id, self.re.create_cache(), head));
+                    caches.len() - 1
+                }
+            };
+            let (_, cache, head) = &mut caches[i];
+            self.spans_with(s, cache, head.as_mut())
+        })
+    }
+
+    fn spans_with(
+        &self,
+        s: &str,
+        cache: &mut Cache,
+        mut head: Option<&mut Cache>,
+    ) -> Vec<(usize, usize, bool)> {
         let mut spans = Vec::new();
         let mut pos = 0;
         while pos < s.len() {
-            match self.re.search(&anchored(s, pos)) {
+            match self.re.search_with(cache, &anchored(s, pos)) {
                 Some(m) => {
-                    let end = self.lookahead_end(s, pos, m.end());
+                    let end = self.lookahead_end(s, pos, m.end(), head.as_deref_mut());
                     spans.push((pos, end, !self.invert));
                     pos = end;
                 }
@@ -335,7 +332,7 @@ impl RegexSplit {
                     // No match here: the text up to the next match is a gap.
                     let gap_end = self
                         .re
-                        .search(&Input::new(s).span(pos..s.len()))
+                        .search_with(cache, &Input::new(s).span(pos..s.len()))
                         .map_or(s.len(), |m| m.start());
                     spans.push((pos, gap_end, self.invert));
                     pos = gap_end;
