@@ -1,10 +1,12 @@
 //! `sluice views gen | replay | preview`.
 
+use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::views::{ViewsCommand, ViewsGenArgs};
 use crate::commands::{samples_dir, shards_note, thousands};
 use crate::core::job::{Exec, run_job};
+use crate::core::lock::DirLock;
 use crate::core::progress::Progress;
 use crate::error::{Error, Result};
 use crate::views::generate::{ViewsConfig, ViewsGen, ViewsManifest};
@@ -13,6 +15,7 @@ pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
     match cmd {
         ViewsCommand::Gen(args) => generate_views(args, quiet),
         ViewsCommand::Replay(args) => {
+            let _lock = hold(&args.dir)?;
             let start = Instant::now();
             let r = crate::views::replay::replay(&args.dir, args.input.as_deref())?;
             println!(
@@ -31,6 +34,7 @@ pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
             Ok(())
         }
         ViewsCommand::Preview(args) => {
+            let _lock = hold(&args.dir)?;
             let out = args.out.unwrap_or_else(|| args.dir.join("preview.png"));
             let (n, k) = crate::views::preview::contact_sheet(&args.dir, args.samples, &out)?;
             println!(
@@ -40,6 +44,13 @@ pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Replay and preview read a finished output (and preview writes into it by default): they hold
+/// its lock, so a `views gen` run rebuilding the directory cannot change it underneath them. A
+/// missing directory is left for the reader to name.
+fn hold(dir: &Path) -> Result<Option<DirLock>> {
+    dir.is_dir().then(|| DirLock::acquire(dir)).transpose()
 }
 
 fn generate_views(mut args: ViewsGenArgs, quiet: bool) -> Result<()> {

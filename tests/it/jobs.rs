@@ -179,6 +179,39 @@ fn every_command_refuses_a_second_run_on_its_output() {
 }
 
 #[test]
+fn views_replay_and_preview_are_refused_while_a_run_rebuilds_their_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("views");
+    let views_gen = || {
+        let mut c = sluice();
+        c.args(["--quiet", "views", "gen", "--k", "2", "--size", "32"]);
+        c.arg("--out").arg(&out);
+        c
+    };
+    ok(&mut views_gen());
+    let preview = || {
+        let mut c = sluice();
+        c.args(["views", "preview"]).arg(&out);
+        c
+    };
+    ok(&mut preview());
+    let sheet = std::fs::read(out.join("preview.png")).unwrap();
+    // A rebuild in progress holds the directory: both readers are refused as busy, untouched.
+    let rebuild = start_holding(views_gen().arg("--overwrite"), &out);
+    let err = fails(&mut preview(), BUSY);
+    assert!(err.contains(&format!("pid {}", rebuild.id())), "{err}");
+    let err = fails(sluice().args(["views", "replay"]).arg(&out), BUSY);
+    assert!(err.contains("error[busy]"), "{err}");
+    assert_eq!(std::fs::read(out.join("preview.png")).unwrap(), sheet);
+    assert!(rebuild.wait_with_output().unwrap().status.success());
+    ok(sluice().args(["views", "replay"]).arg(&out));
+    // A directory that does not exist is named by the reader, not created by the lock.
+    let missing = tmp.path().join("missing");
+    fails(sluice().args(["views", "preview"]).arg(&missing), 3);
+    assert!(!missing.exists());
+}
+
+#[test]
 fn a_distilled_run_is_not_up_to_date_on_a_plain_runs_output() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
