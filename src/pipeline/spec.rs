@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::logits::cache::CacheOptions;
 use crate::mix::options::MixOptions;
+use crate::tokenizer::job::TokenizeOptions;
 use crate::train::fisher::FisherOptions;
 use crate::train::lm::TrainOptions;
 use crate::train::ssl::SslOptions;
@@ -104,6 +105,8 @@ pub enum Step {
     Ssl(SslOptions),
     /// `sluice fisher` (for `train lm --ewc`).
     Fisher(FisherOptions),
+    /// `sluice tokenize`: every document's ids, one row per document in input order.
+    Tokenize(TokenizeOptions),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -15,6 +15,7 @@ use crate::mix::options::MixOptions;
 use crate::mix::slices::Slice;
 use crate::pipeline::spec::{SqlStep, Step};
 use crate::pipeline::sql::SqlJob;
+use crate::tokenizer::job::{TokenizeJob, TokenizeOptions};
 use crate::train::fisher::{FisherJob, FisherOptions};
 use crate::train::lm::{TrainJob, TrainOptions};
 use crate::train::ssl::{SslJob, SslOptions};
@@ -246,6 +247,23 @@ impl StepKind for SslOptions {
     }
 }
 
+impl StepKind for TokenizeOptions {
+    type Job = TokenizeJob;
+    const KIND: &'static str = "tokenize";
+    fn depends_on(&self) -> &[String] {
+        &self.depends_on
+    }
+    fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        TokenizeOptions::paths_mut(self)
+    }
+    fn primary(&self) -> &'static str {
+        "docs"
+    }
+    fn job(&self, env: &StepEnv) -> Result<TokenizeJob> {
+        Ok(TokenizeJob::new(resolved(self, env)))
+    }
+}
+
 impl StepKind for SqlStep {
     type Job = SqlJob;
     const KIND: &'static str = "sql";
@@ -281,6 +299,7 @@ macro_rules! each {
             Step::Train($s) => $e,
             Step::Ssl($s) => $e,
             Step::Fisher($s) => $e,
+            Step::Tokenize($s) => $e,
         }
     };
 }

@@ -26,6 +26,11 @@ const CHUNK_BYTES: usize = 4 << 20;
 #[derive(Clone, Debug, clap::Args, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenizeOptions {
+    /// Steps that must finish first (pipeline files only; left out of the fingerprint when empty,
+    /// so a step and the same command line agree).
+    #[arg(skip)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
     /// Documents: Parquet/JSONL/CSV files, text files (one document each), or directories of them.
     #[arg(required = true, num_args = 1.., value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
@@ -71,6 +76,17 @@ fn docs_per_shard() -> u64 {
 }
 fn fail() -> OnError {
     OnError::Fail
+}
+
+impl TokenizeOptions {
+    /// The path options with their JSON pointers (a pipeline step resolves and checks them).
+    pub fn paths_mut(&mut self) -> Vec<(String, &mut PathBuf)> {
+        let mut v: Vec<(String, &mut PathBuf)> = (self.inputs.iter_mut().enumerate())
+            .map(|(i, p)| (format!("/inputs/{i}"), p))
+            .collect();
+        v.push(("/tokenizer".into(), &mut self.tokenizer));
+        v
+    }
 }
 
 pub struct TokenizeJob {

@@ -68,6 +68,27 @@ fn shipped_pipelines_validate_run_and_rerun_up_to_date() {
     // The SQL step's rows feed the mix step: 1800-1849 addresses only.
     let sql = manifest_at(&tmp.path().join("code-mix/addresses/manifest.json"));
     assert_eq!(sql["rows"], 50, "{sql}");
+    // The tokenize step reads the SQL step's output and writes what `sluice tokenize` writes.
+    let ft = tmp.path().join("filter-tokenize");
+    let ids = manifest_at(&ft.join("ids/manifest.json"));
+    let long = manifest_at(&ft.join("long_addresses/manifest.json"));
+    assert_eq!(ids["documents"], 28, "{ids}");
+    assert_eq!(ids["documents"], long["rows"]);
+    let cli = tmp.path().join("cli-ids");
+    ok(sluice()
+        .args(["--quiet", "tokenize"])
+        .arg(ft.join("long_addresses/data"))
+        .arg("--tokenizer")
+        .arg(samples().join("tokenizer.json"))
+        .args(["--docs-per-shard", "16", "--out"])
+        .arg(&cli));
+    let data = |d: &Path| {
+        let mut t = tree_digest(d);
+        t.remove("manifest.json");
+        t
+    };
+    assert_eq!(data(&ft.join("ids")), data(&cli));
+    assert_eq!(data(&cli).len(), 2);
 }
 
 fn manifest_at(p: &Path) -> serde_json::Value {
@@ -130,7 +151,7 @@ kind = "teleport"
         "line 3: /colour: unknown key `colour`",
         "line 12: /steps/a/inject: expected string",
         "line 14: /steps/a/seq_len: -4 is below the minimum 0",
-        "line 27: /steps/d: `kind` must be one of \"mix\", \"views\", \"sql\", \"logits\", \"train\", \"ssl\", \"fisher\" (found \"teleport\")",
+        "line 27: /steps/d: `kind` must be one of \"mix\", \"views\", \"sql\", \"logits\", \"train\", \"ssl\", \"fisher\", \"tokenize\" (found \"teleport\")",
     ] {
         assert!(err.contains(want), "missing `{want}` in:\n{err}");
     }
