@@ -362,6 +362,70 @@ fn resolve_url(source: &str, url: &Path) -> Result<Vec<InputFile>> {
         .collect())
 }
 
+/// Objects fetched at once by [`stage_url`]: small objects (images) are bound by round trips, not
+/// bandwidth.
+const STAGE_FETCHES: usize = 16;
+
+/// Fetch the objects `url` names (one object, a glob in its last segment, or every object below
+/// it, as a source's URL is resolved) into `dest`, keeping their paths below the URL, so that
+/// `dest` reads as a copy of the directory. Returns the local path standing for the URL: the
+/// file for one object, else `dest`. `what` names the input in errors.
+pub fn stage_url(what: &str, url: &Path, dest: &Path) -> Result<PathBuf> {
+    let text = url.to_string_lossy();
+    let files = resolve_url(what, url)?;
+    let base = match text.rfind('/') {
+        Some(i) if text[i + 1..].contains(['*', '?', '[']) => &text[..i],
+        _ => text.trim_end_matches('/'),
+    };
+    let local: Vec<PathBuf> = (files.iter())
+        .map(|f| {
+            let shown = f.path.to_string_lossy();
+            match shown.strip_prefix(base).map(|r| r.trim_start_matches('/')) {
+                Some(rel) if !rel.is_empty() => dest.join(rel),
+                // The URL is one object: it keeps its name.
+                _ => dest.join(shown.rsplit('/').next().unwrap_or("object")),
+            }
+        })
+        .collect();
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let fetch = |f: &InputFile, to: &Path| -> Result<()> {
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).at("create", dir)?;
+        }
+        match &f.remote {
+            Some(r) => r.at.fetch(to).map(drop),
+            None => Ok(()),
+        }
+    };
+    // Workers take the next object until none is left; the first failure stops them all.
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..STAGE_FETCHES.min(files.len()))
+            .map(|_| {
+                s.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, Relaxed);
+                        if i >= files.len() {
+                            return Ok(());
+                        }
+                        fetch(&files[i], &local[i])
+                            .inspect_err(|_| next.store(files.len(), Relaxed))?;
+                    }
+                })
+            })
+            .collect();
+        (workers.into_iter()).try_for_each(|w| {
+            w.join()
+                .unwrap_or_else(|_| Err(err!(internal("a fetch thread panicked"))))
+        })
+    })?;
+    let one_object = files.len() == 1 && files[0].path.to_string_lossy() == base;
+    Ok(match (one_object, local.into_iter().next()) {
+        (true, Some(file)) => file,
+        _ => dest.to_path_buf(),
+    })
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).at("list", dir)? {
         let entry = entry.at("list", dir)?;

@@ -12,7 +12,7 @@
 
 mod publish;
 
-pub use publish::{Published, clear_stage, publish, remote_fingerprint, stage_dir};
+pub use publish::{Published, clear_stage, publish, remote_fingerprint, stage_base, stage_dir};
 
 use std::collections::HashMap;
 use std::path::Path as FsPath;

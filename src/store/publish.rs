@@ -41,20 +41,26 @@ pub enum Published {
 /// Where an output bound for `url` is built: `$SLUICE_STAGE_DIR/<digest of url>`, by default
 /// under the user's cache directory. Fixed per URL, so a killed run resumes its build.
 pub fn stage_dir(url: &str) -> Result<PathBuf> {
-    let base = match std::env::var_os("SLUICE_STAGE_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => std::env::var_os("XDG_CACHE_HOME")
+    Ok(stage_base(&format!("--out {url}"))?.join(&sha256_bytes(url.as_bytes())[..16]))
+}
+
+/// Where object-store files are staged on this machine: `SLUICE_STAGE_DIR`, else
+/// `$XDG_CACHE_HOME/sluice/stage` or `~/.cache/sluice/stage`. `what` names the input or output
+/// that needs it, in the error when none of these is set.
+pub fn stage_base(what: &str) -> Result<PathBuf> {
+    match std::env::var_os("SLUICE_STAGE_DIR") {
+        Some(d) => Ok(PathBuf::from(d)),
+        None => Ok(std::env::var_os("XDG_CACHE_HOME")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
             .ok_or_else(|| {
                 err!(config(
-                    "--out {url}: set SLUICE_STAGE_DIR (or HOME) to say where to build it before the upload"
+                    "{what}: set SLUICE_STAGE_DIR (or HOME) to say where sluice stages object-store files"
                 ))
             })?
             .join("sluice")
-            .join("stage"),
-    };
-    Ok(base.join(&sha256_bytes(url.as_bytes())[..16]))
+            .join("stage")),
+    }
 }
 
 #[derive(Deserialize)]

@@ -685,6 +685,7 @@ pub(crate) fn hash_data(id: &mut Identity, data: &std::path::Path) -> Result<Inp
             let files = Files {
                 kind: "views",
                 root: &stored.dir,
+                shown: &stored.dir.to_string_lossy(),
                 files: &stored.shards,
                 ignored: 0,
             };

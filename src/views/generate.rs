@@ -291,6 +291,7 @@ pub fn image_inputs(id: &mut Identity, source: &ImageSource) -> Result<InputRepo
     let files = Files {
         kind: source.kind(),
         root: &source.root,
+        shown: &source.shown,
         files: &source.files,
         ignored: source.ignored,
     };
@@ -301,6 +302,8 @@ pub fn image_inputs(id: &mut Identity, source: &ImageSource) -> Result<InputRepo
 pub struct Files<'a> {
     pub kind: &'a str,
     pub root: &'a std::path::Path,
+    /// The root as the user named it (a URL for a local copy of objects).
+    pub shown: &'a str,
     pub files: &'a [std::path::PathBuf],
     /// Files under the root that were not read.
     pub ignored: u64,
@@ -338,7 +341,7 @@ fn fingerprint_inputs(source: &Files) -> Result<InputReport> {
         .collect();
     Ok(InputReport {
         kind: source.kind.into(),
-        root: source.root.display().to_string(),
+        root: source.shown.to_string(),
         files: hashed.len() as u64,
         bytes: hashed.iter().map(|h| h.1).sum(),
         sha256: sha256_bytes(listing.as_bytes()),

@@ -41,17 +41,25 @@ pub struct Columns {
 }
 
 pub struct ImageSource {
+    /// Where the files are read: the input, or a local copy of an object-store input.
     pub root: PathBuf,
+    /// The input as given, for manifests and messages (an object-store input's URL).
+    pub shown: String,
     pub samples: Vec<SampleRef>,
     /// Every input file, for the fingerprint: image files or Parquet files.
     pub files: Vec<PathBuf>,
     /// Files in the tree that are not images (counted, not read).
     pub ignored: u64,
     parquet: Option<(Vec<PathBuf>, Columns)>,
+    /// An object-store input's local copy, removed with the source.
+    _staged: Option<tempfile::TempDir>,
 }
 
 impl ImageSource {
     pub fn open(input: &Path, columns: &Columns) -> Result<Self> {
+        if crate::store::is_url(input) {
+            return Self::remote(input, columns);
+        }
         if !input.exists() {
             bail!(config("--input {} does not exist", input.display()));
         }
@@ -74,6 +82,8 @@ impl ImageSource {
                 files: vec![input.to_path_buf()],
                 ignored: 0,
                 parquet: None,
+                shown: input.display().to_string(),
+                _staged: None,
             });
         }
         let mut all = Vec::new();
@@ -122,7 +132,26 @@ impl ImageSource {
             files: images,
             ignored: rest.len() as u64,
             parquet: None,
+            shown: input.display().to_string(),
+            _staged: None,
         })
+    }
+
+    /// An object-store input (`s3://bucket/images/`, a glob, or one object): its objects are
+    /// fetched first into a directory of the staging area ([`crate::store::stage_base`]) that is
+    /// removed with the source, keeping their paths, so ids, labels, order and every view are
+    /// those of the same files on disk.
+    fn remote(url: &Path, columns: &Columns) -> Result<Self> {
+        let base = crate::store::stage_base(&url.display().to_string())?.join("inputs");
+        std::fs::create_dir_all(&base).at("create", &base)?;
+        let staged = (tempfile::Builder::new().prefix("images-"))
+            .tempdir_in(&base)
+            .at("create a directory in", &base)?;
+        let local = crate::source::stage_url("images", url, staged.path())?;
+        let mut source = Self::open(&local, columns)?;
+        source.shown = url.display().to_string();
+        source._staged = Some(staged);
+        Ok(source)
     }
 
     fn parquet(root: &Path, files: Vec<PathBuf>, cols: &Columns) -> Result<Self> {
@@ -228,6 +257,8 @@ impl ImageSource {
             files: files.clone(),
             ignored: 0,
             parquet: Some((files, cols.clone())),
+            shown: root.display().to_string(),
+            _staged: None,
         })
     }
 

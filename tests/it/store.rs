@@ -335,6 +335,52 @@ fn store_failures_name_the_object_and_their_class() {
 }
 
 #[test]
+fn images_in_s3_render_the_views_of_the_same_files_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s3 = S3::start();
+    let images = samples().join("images");
+    s3.put("in/images", &images);
+    let views_gen = |input: &str, out: &Path| {
+        let mut c = sluice();
+        c.args([
+            "--quiet", "views", "gen", "--k", "2", "--size", "32", "--input", input,
+        ]);
+        c.arg("--out").arg(out);
+        c
+    };
+    let local = tmp.path().join("local");
+    ok(&mut views_gen(&images.display().to_string(), &local));
+    let remote = tmp.path().join("remote");
+    let there = url("in/images");
+    ok(s3.env(&mut views_gen(&there, &remote)));
+    // Same ids, labels, order and pixels: every view byte for byte.
+    let want = without_manifest(tree_digest(&local));
+    assert!(want.keys().any(|k| k.starts_with("views/")), "{want:?}");
+    assert_eq!(without_manifest(tree_digest(&remote)), want);
+    let (l, r) = (manifest(&local), manifest(&remote));
+    assert_eq!(r["input"]["root"], there.as_str(), "{r}");
+    for k in ["files", "bytes", "sha256", "kind"] {
+        assert_eq!(r["input"][k], l["input"][k], "{k}");
+    }
+    // The fetched copy goes with the run; a rerun hashes the objects again and is up to date.
+    let staged = s3.stage.path().join("inputs");
+    assert_eq!(std::fs::read_dir(&staged).unwrap().count(), 0);
+    let again = ok(s3.env(&mut views_gen(&there, &remote)));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already complete"));
+    // A glob in the last segment takes what it matches; a missing prefix is named.
+    let glob = url("in/images/animal/*.jpg");
+    let few = tmp.path().join("few");
+    ok(s3.env(&mut views_gen(&glob, &few)));
+    assert_eq!(manifest(&few)["input"]["files"], 2);
+    let missing = url("in/no-images");
+    let e = fails(
+        s3.env(&mut views_gen(&missing, &tmp.path().join("none"))),
+        3,
+    );
+    assert!(e.contains(&missing) && e.contains("does not exist"), "{e}");
+}
+
+#[test]
 fn a_pipeline_reads_its_sources_from_s3_as_from_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let mut s3 = S3::start();
