@@ -368,9 +368,10 @@ const STAGE_FETCHES: usize = 16;
 
 /// Fetch the objects `url` names (one object, a glob in its last segment, or every object below
 /// it, as a source's URL is resolved) into `dest`, keeping their paths below the URL, so that
-/// `dest` reads as a copy of the directory. Returns the local path standing for the URL: the
-/// file for one object, else `dest`. `what` names the input in errors.
-pub fn stage_url(what: &str, url: &Path, dest: &Path) -> Result<PathBuf> {
+/// `dest` reads as a copy of the directory. Returns the local path standing for the URL (the
+/// file for one object, else `dest`) and the URL that `dest` stands for (to name a copy by its
+/// object). `what` names the input in errors.
+pub fn stage_url(what: &str, url: &Path, dest: &Path) -> Result<(PathBuf, String)> {
     let text = url.to_string_lossy();
     let files = resolve_url(what, url)?;
     let base = match text.rfind('/') {
@@ -380,13 +381,21 @@ pub fn stage_url(what: &str, url: &Path, dest: &Path) -> Result<PathBuf> {
     let local: Vec<PathBuf> = (files.iter())
         .map(|f| {
             let shown = f.path.to_string_lossy();
-            match shown.strip_prefix(base).map(|r| r.trim_start_matches('/')) {
-                Some(rel) if !rel.is_empty() => dest.join(rel),
+            let rel = match shown.strip_prefix(base).map(|r| r.trim_start_matches('/')) {
+                Some(rel) if !rel.is_empty() => rel,
                 // The URL is one object: it keeps its name.
-                _ => dest.join(shown.rsplit('/').next().unwrap_or("object")),
+                _ => shown.rsplit('/').next().unwrap_or_default(),
+            };
+            // A key is any string. Listings skip dot segments already; this guard stands at the
+            // write so that no key can place a file outside `dest`.
+            if rel.split('/').any(|seg| matches!(seg, "." | "..")) {
+                bail!(input(
+                    "{what}: object {shown} cannot be copied to a local path (`.` or `..` in its key)"
+                ));
             }
+            Ok(dest.join(rel))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let fetch = |f: &InputFile, to: &Path| -> Result<()> {
         if let Some(dir) = to.parent() {
@@ -421,8 +430,11 @@ pub fn stage_url(what: &str, url: &Path, dest: &Path) -> Result<PathBuf> {
     })?;
     let one_object = files.len() == 1 && files[0].path.to_string_lossy() == base;
     Ok(match (one_object, local.into_iter().next()) {
-        (true, Some(file)) => file,
-        _ => dest.to_path_buf(),
+        (true, Some(file)) => (
+            file,
+            base.rsplit_once('/').map_or(base, |b| b.0).to_string(),
+        ),
+        _ => (dest.to_path_buf(), base.to_string()),
     })
 }
 

@@ -51,8 +51,8 @@ pub struct ImageSource {
     /// Files in the tree that are not images (counted, not read).
     pub ignored: u64,
     parquet: Option<(Vec<PathBuf>, Columns)>,
-    /// An object-store input's local copy, removed with the source.
-    _staged: Option<tempfile::TempDir>,
+    /// An object-store input's local copy (removed with the source) and the URL it copies.
+    staged: Option<(tempfile::TempDir, String)>,
 }
 
 impl ImageSource {
@@ -83,7 +83,7 @@ impl ImageSource {
                 ignored: 0,
                 parquet: None,
                 shown: input.display().to_string(),
-                _staged: None,
+                staged: None,
             });
         }
         let mut all = Vec::new();
@@ -133,7 +133,7 @@ impl ImageSource {
             ignored: rest.len() as u64,
             parquet: None,
             shown: input.display().to_string(),
-            _staged: None,
+            staged: None,
         })
     }
 
@@ -147,10 +147,10 @@ impl ImageSource {
         let staged = (tempfile::Builder::new().prefix("images-"))
             .tempdir_in(&base)
             .at("create a directory in", &base)?;
-        let local = crate::source::stage_url("images", url, staged.path())?;
+        let (local, url_root) = crate::source::stage_url("images", url, staged.path())?;
         let mut source = Self::open(&local, columns)?;
         source.shown = url.display().to_string();
-        source._staged = Some(staged);
+        source.staged = Some((staged, url_root));
         Ok(source)
     }
 
@@ -258,7 +258,7 @@ impl ImageSource {
             ignored: 0,
             parquet: Some((files, cols.clone())),
             shown: root.display().to_string(),
-            _staged: None,
+            staged: None,
         })
     }
 
@@ -343,11 +343,19 @@ impl ImageSource {
     }
 
     /// Where a sample came from, for messages: a path, or `file.parquet row N`.
+    /// An object-store input's copies are named by their URLs.
     pub fn origin(&self, r: &SampleRef) -> String {
+        let named = |p: &Path| match &self.staged {
+            Some((dir, url)) => match p.strip_prefix(dir.path()) {
+                Ok(rel) => format!("{url}/{}", rel.display()),
+                Err(_) => p.display().to_string(),
+            },
+            None => p.display().to_string(),
+        };
         match (&r.loc, &self.parquet) {
-            (Loc::File(p), _) => p.display().to_string(),
+            (Loc::File(p), _) => named(p),
             (Loc::Row { file, row }, Some((files, _))) => {
-                format!("{} row {row}", files[*file].display())
+                format!("{} row {row}", named(&files[*file]))
             }
             (Loc::Row { row, .. }, None) => format!("row {row}"),
         }

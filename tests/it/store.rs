@@ -378,6 +378,17 @@ fn images_in_s3_render_the_views_of_the_same_files_on_disk() {
         3,
     );
     assert!(e.contains(&missing) && e.contains("does not exist"), "{e}");
+    // An image that does not decode is named by its object's URL, not by the local copy.
+    let bad = tmp.path().join("bad");
+    std::fs::create_dir_all(bad.join("cats")).unwrap();
+    std::fs::write(bad.join("cats/broken.jpg"), b"not a JPEG").unwrap();
+    s3.put("in/bad", &bad);
+    let e = fails(
+        s3.env(&mut views_gen(&url("in/bad/"), &tmp.path().join("b"))),
+        3,
+    );
+    assert!(e.contains(&url("in/bad/cats/broken.jpg")), "{e}");
+    assert!(!e.contains(&s3.stage.path().display().to_string()), "{e}");
 }
 
 #[test]
