@@ -38,6 +38,18 @@ pub fn is_url(p: &FsPath) -> bool {
         .is_some_and(|(scheme, _)| SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()))
 }
 
+/// The bytes of a small whole-file input (a tokenizer.json) named by a local path or a URL;
+/// `what` names it in errors ("tokenizer").
+pub fn read_whole(p: &FsPath, what: &str) -> Result<Vec<u8>> {
+    if !is_url(p) {
+        return std::fs::read(p).map_err(|e| Error::io(&format!("read {what}"), p, e));
+    }
+    let url = p.to_string_lossy();
+    Location::parse(&url)?
+        .read()?
+        .ok_or_else(|| err!(input("{what} {url} does not exist")))
+}
+
 /// A store and a key in it, with the URL the user wrote (for messages).
 #[derive(Clone)]
 pub struct Location {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::core::fingerprint::sha256_bytes;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use fast::FastBpe;
 
 /// Turns a document into token ids (no special tokens added).
@@ -92,7 +92,7 @@ pub fn load(
     eos: Option<&str>,
 ) -> Result<(Box<dyn Encoder>, TokenizerInfo)> {
     let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read tokenizer", path, e))?;
+    let bytes = crate::store::read_whole(path, "tokenizer")?;
     let fast = match engine {
         Engine::Hf => None,
         Engine::Auto | Engine::Fast => {
@@ -151,7 +151,8 @@ pub fn load(
 /// Llama-3's `<|begin_of_text|>` before it; an error when it does more than add fixed tokens.
 pub fn special_affixes(path: &Path) -> Result<(Vec<u32>, Vec<u32>)> {
     let shown = path.display();
-    let hf = tokenizers::Tokenizer::from_file(path).map_err(|e| {
+    let bytes = crate::store::read_whole(path, "tokenizer")?;
+    let hf = tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| {
         err!(input(
             "tokenizer {shown} is not a valid HuggingFace tokenizer.json: {e}"
         ))

@@ -267,20 +267,26 @@ fn an_output_in_s3_is_the_local_output_and_its_manifest_comes_last() {
     s3.get("out/b", &got_b);
     assert_eq!(tree_digest(&got_b), want);
 
-    // Another command, both ends in the bucket: `tokenize` from an object into a prefix.
+    // Another command, all in the bucket: `tokenize` from an object, with a tokenizer.json that
+    // is an object too (with `add_special_tokens`, which reads it a second time), into a prefix.
     let sotu = samples().join("pretrain/sotu_1790_1849.jsonl");
     s3.put("in/sotu.jsonl", &sotu);
-    let tokenize = |input: &Path, out: &Path| {
+    let tokenizer = samples().join("tokenizer.json");
+    s3.put("in/tokenizer.json", &tokenizer);
+    let tokenize = |input: &Path, tokenizer: &Path, out: &Path| {
         let mut c = sluice();
-        c.args(["--quiet", "tokenize"]).arg(input);
-        c.arg("--tokenizer").arg(samples().join("tokenizer.json"));
+        c.args(["--quiet", "tokenize", "--add-special-tokens"])
+            .arg(input);
+        c.arg("--tokenizer").arg(tokenizer);
         c.args(["--docs-per-shard", "7", "--out"]).arg(out);
         c
     };
     let tok_local = tmp.path().join("tok");
-    ok(&mut tokenize(&sotu, &tok_local));
+    ok(&mut tokenize(&sotu, &tokenizer, &tok_local));
+    let remote_tokenizer = url("in/tokenizer.json");
     ok(s3.env(&mut tokenize(
         Path::new(&url("in/sotu.jsonl")),
+        Path::new(&remote_tokenizer),
         Path::new(&url("out/tok")),
     )));
     let tok_got = tmp.path().join("tok_got");
@@ -288,6 +294,22 @@ fn an_output_in_s3_is_the_local_output_and_its_manifest_comes_last() {
     let want = without_manifest(tree_digest(&tok_local));
     assert!(want.len() >= 3, "{want:?}");
     assert_eq!(without_manifest(tree_digest(&tok_got)), want);
+    let (l, r) = (manifest(&tok_local), manifest(&tok_got));
+    assert_eq!(r["tokenizer"]["path"], remote_tokenizer.as_str());
+    assert_eq!(r["tokenizer"]["sha256"], l["tokenizer"]["sha256"]);
+    let missing = url("in/no-tokenizer.json");
+    let e = fails(
+        s3.env(&mut tokenize(
+            &sotu,
+            Path::new(&missing),
+            &tmp.path().join("t"),
+        )),
+        3,
+    );
+    assert!(
+        e.contains(&format!("tokenizer {missing} does not exist")),
+        "{e}"
+    );
 }
 
 #[test]
