@@ -129,9 +129,10 @@ pub struct Loaded {
     pub gguf: Option<Gguf>,
 }
 
-/// Reads a GGUF or safetensors model, told apart by their first bytes.
+/// Reads a GGUF or safetensors model, told apart by their first bytes, from a local path or an
+/// object-store URL (read whole, as a local file is).
 pub fn load(path: &Path) -> Result<Loaded> {
-    let bytes = std::fs::read(path).at("read model", path)?;
+    let bytes = crate::store::read_whole(path, "model")?;
     if bytes.starts_with(b"GGUF") {
         let g = Gguf::parse(path, bytes)?;
         let (config, weights) = from_gguf(&g)?;

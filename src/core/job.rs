@@ -87,10 +87,20 @@ impl Identity {
         self.inputs.entry(role.to_string()).or_default().push(fp);
     }
 
-    /// Add the file at `path` under `role`, hashing it; returns its sha256.
+    /// Add the file at `path` (or object at a URL: its content is hashed as it streams by, since
+    /// the sha256 is what later runs compare) under `role`; returns its sha256.
     pub fn input_file(&mut self, role: &str, path: &Path) -> Result<String> {
-        let bytes = std::fs::metadata(path).at("stat", path)?.len();
-        let sha256 = sha256_file(path)?;
+        let (bytes, sha256) = if store::is_url(path) {
+            let at = Location::parse(&path.to_string_lossy())?;
+            let meta =
+                (at.head()?).ok_or_else(|| err!(input("{role} {} does not exist", at.url())))?;
+            (meta.size, at.sha256()?)
+        } else {
+            (
+                std::fs::metadata(path).at("stat", path)?.len(),
+                sha256_file(path)?,
+            )
+        };
         self.input(
             role,
             InputFingerprint {

@@ -414,6 +414,96 @@ fn images_in_s3_render_the_views_of_the_same_files_on_disk() {
 }
 
 #[test]
+fn a_model_in_s3_serves_as_teacher_and_init_as_the_same_file_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let s = samples();
+    let data = t.join("data");
+    ok(mix_build(
+        &s.join("target/rust/iter"),
+        Some(&s.join("pretrain")),
+        &data,
+    )
+    .args(["--seq-len", "32", "--inject", "0.05"]));
+    let train = |init: Option<&str>, out: &Path| {
+        let mut c = sluice();
+        c.args(["--quiet", "train", "lm", "--data"]).arg(&data);
+        c.args(["--steps", "2", "--batch-size", "2", "--warmup", "1"]);
+        c.args(["--eval-every", "2", "--eval-sequences", "2"]);
+        if let Some(m) = init {
+            c.args(["--init", m]);
+        }
+        c.arg("--out").arg(out);
+        c
+    };
+    ok(&mut train(None, &t.join("teacher")));
+    let local = t.join("teacher/model.safetensors");
+    let mut s3 = S3::start();
+    s3.put("models/teacher.safetensors", &local);
+    let there = url("models/teacher.safetensors");
+    let cache = |teacher: &str, out: &Path| {
+        let mut c = sluice();
+        c.args(["--quiet", "logits", "cache", "--data"]).arg(&data);
+        c.args([
+            "--teacher",
+            teacher,
+            "--k",
+            "8",
+            "--limit",
+            "4",
+            "--splits",
+            "train",
+        ]);
+        c.arg("--out").arg(out);
+        c
+    };
+    ok(&mut cache(
+        &local.display().to_string(),
+        &t.join("cache-local"),
+    ));
+    ok(s3.env(&mut cache(&there, &t.join("cache-s3"))));
+    // The same distributions, value for value (each shard's metadata names its teacher's file,
+    // `model.safetensors` on disk and `teacher.safetensors` in the bucket: the files differ there).
+    let batches = |d: &str| -> Vec<arrow::array::RecordBatch> {
+        let f = std::fs::File::open(t.join(d).join("train/part-00000.parquet")).unwrap();
+        let r = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+        r.build().unwrap().map(|b| b.unwrap()).collect()
+    };
+    let want = batches("cache-local");
+    assert!(want.iter().map(|b| b.num_rows()).sum::<usize>() >= 4);
+    assert_eq!(batches("cache-s3"), want);
+    let (l, r) = (
+        manifest(&t.join("cache-local")),
+        manifest(&t.join("cache-s3")),
+    );
+    assert_eq!(r["inputs"]["teacher"][0]["path"], there.as_str(), "{r}");
+    assert_eq!(r["meta"]["teacher"], "teacher.safetensors", "{r}");
+    for (k, v) in l["meta"].as_object().unwrap() {
+        if k != "teacher" {
+            assert_eq!(&r["meta"][k], v, "{k}");
+        }
+    }
+    assert_eq!(
+        r["inputs"]["teacher"][0]["sha256"],
+        l["inputs"]["teacher"][0]["sha256"]
+    );
+    // A finetune from the object gives the weights of a finetune from the file.
+    ok(&mut train(
+        Some(&local.display().to_string()),
+        &t.join("ft-local"),
+    ));
+    ok(s3.env(&mut train(Some(&there), &t.join("ft-s3"))));
+    let weights = |d: &str| std::fs::read(t.join(d).join("model.safetensors")).unwrap();
+    assert_eq!(weights("ft-s3"), weights("ft-local"));
+    let missing = url("models/none.safetensors");
+    let e = fails(s3.env(&mut cache(&missing, &t.join("none"))), 3);
+    assert!(
+        e.contains(&format!("teacher {missing} does not exist")),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_pipeline_reads_its_sources_from_s3_as_from_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let mut s3 = S3::start();
