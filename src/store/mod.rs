@@ -38,8 +38,8 @@ pub fn is_url(p: &FsPath) -> bool {
         .is_some_and(|(scheme, _)| SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()))
 }
 
-/// The bytes of a small whole-file input (a tokenizer.json) named by a local path or a URL;
-/// `what` names it in errors ("tokenizer").
+/// The bytes of an input read whole (a tokenizer.json, a model file) named by a local path or a
+/// URL; `what` names it in errors ("tokenizer").
 pub fn read_whole(p: &FsPath, what: &str) -> Result<Vec<u8>> {
     if !is_url(p) {
         return std::fs::read(p).map_err(|e| Error::io(&format!("read {what}"), p, e));
