@@ -194,8 +194,19 @@ class ViewStream(_Loader):
                          world_size=world_size, shuffle=True, drop_last=drop_last)
 
     def _open(self) -> Any:
-        return _native.Views(self.path, self.k, self.size, self.recipe, self._seed,
+        path = getattr(self, "_fetched", None) or self.path
+        return _native.Views(path, self.k, self.size, self.recipe, self._seed,
                              self.image_column, self.label_column)
+
+    def __getstate__(self) -> dict:
+        # Images fetched from object storage: a spawned worker opens the parent's copy (the same
+        # samples) instead of fetching its own, which it would leave behind; the parent's stream
+        # removes the copy when it is dropped.
+        s = super().__getstate__()
+        local = self._native.local_copy
+        if local is not None:
+            s["_fetched"] = os.fspath(local)
+        return s
 
     param_names: list[str] = _native.Views.param_names()
 

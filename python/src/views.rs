@@ -124,6 +124,13 @@ impl Views {
         self.stream.config().recipe.name.clone()
     }
 
+    /// Where images in object storage were fetched to (None for local images): a spawned
+    /// DataLoader worker opens this copy, which this object removes when it is dropped.
+    #[getter]
+    fn local_copy(&self) -> Option<PathBuf> {
+        self.stream.local_copy().map(PathBuf::from)
+    }
+
     /// True for a `views gen` output (the same views every epoch).
     #[getter]
     fn stored(&self) -> bool {

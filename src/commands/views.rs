@@ -48,9 +48,24 @@ pub fn run(cmd: ViewsCommand, quiet: bool) -> Result<()> {
 
 /// Replay and preview read a finished output (and preview writes into it by default): they hold
 /// its lock, so a `views gen` run rebuilding the directory cannot change it underneath them. A
-/// missing directory is left for the reader to name.
+/// missing directory is left for the reader to name; one this user cannot write (a shared,
+/// read-only dataset) is read without the lock, as it was before readers took it.
 fn hold(dir: &Path) -> Result<Option<DirLock>> {
-    dir.is_dir().then(|| DirLock::acquire(dir)).transpose()
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    match DirLock::acquire(dir) {
+        Ok(lock) => Ok(Some(lock)),
+        Err(Error::Io { source, .. })
+            if matches!(
+                source.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn generate_views(mut args: ViewsGenArgs, quiet: bool) -> Result<()> {

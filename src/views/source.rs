@@ -51,8 +51,27 @@ pub struct ImageSource {
     /// Files in the tree that are not images (counted, not read).
     pub ignored: u64,
     parquet: Option<(Vec<PathBuf>, Columns)>,
-    /// An object-store input's local copy (removed with the source) and the URL it copies.
-    staged: Option<(tempfile::TempDir, String)>,
+    /// An object-store input's local copy.
+    staged: Option<Staged>,
+}
+
+/// An object-store input's local copy and the URL it copies, removed when the source is dropped
+/// in the process that fetched it: a forked DataLoader worker dropping its copy of a
+/// `ViewStream` must not delete the files its parent still reads.
+struct Staged {
+    dir: tempfile::TempDir,
+    url: String,
+    /// The local path that stands for the input (the directory, or the one object's file).
+    local: PathBuf,
+    pid: u32,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if std::process::id() != self.pid {
+            self.dir.disable_cleanup(true);
+        }
+    }
 }
 
 impl ImageSource {
@@ -150,7 +169,12 @@ impl ImageSource {
         let (local, url_root) = crate::source::stage_url("images", url, staged.path())?;
         let mut source = Self::open(&local, columns)?;
         source.shown = url.display().to_string();
-        source.staged = Some((staged, url_root));
+        source.staged = Some(Staged {
+            dir: staged,
+            url: url_root,
+            local,
+            pid: std::process::id(),
+        });
         Ok(source)
     }
 
@@ -343,11 +367,17 @@ impl ImageSource {
     }
 
     /// Where a sample came from, for messages: a path, or `file.parquet row N`.
+    /// Where an object-store input was fetched (the same samples open from this path while the
+    /// source lives): what a spawned DataLoader worker opens instead of fetching again.
+    pub fn local_copy(&self) -> Option<&Path> {
+        self.staged.as_ref().map(|s| s.local.as_path())
+    }
+
     /// An object-store input's copies are named by their URLs.
     pub fn origin(&self, r: &SampleRef) -> String {
         let named = |p: &Path| match &self.staged {
-            Some((dir, url)) => match p.strip_prefix(dir.path()) {
-                Ok(rel) => format!("{url}/{}", rel.display()),
+            Some(s) => match p.strip_prefix(s.dir.path()) {
+                Ok(rel) => format!("{}/{}", s.url, rel.display()),
                 Err(_) => p.display().to_string(),
             },
             None => p.display().to_string(),

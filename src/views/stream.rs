@@ -113,6 +113,10 @@ pub trait Producer: Send + Sync {
     ) -> Result<Vec<ViewSample>>;
     /// Samples `idx` as one unaugmented `size` x `size` image each (what an evaluation embeds).
     fn plain(&self, size: u32, idx: &[usize]) -> Result<Vec<RgbImage>>;
+    /// The local copy of an object-store input, while the producer lives.
+    fn local_copy(&self) -> Option<&Path> {
+        None
+    }
 }
 
 struct Inner {
@@ -185,6 +189,12 @@ impl ViewStream {
             producer,
             keys,
         })))
+    }
+
+    /// Where an object-store input was fetched, while this stream lives (see
+    /// [`ImageSource::local_copy`]).
+    pub fn local_copy(&self) -> Option<&Path> {
+        self.0.producer.local_copy()
     }
 
     pub fn samples(&self) -> &[SampleRef] {
@@ -308,6 +318,10 @@ struct Rendered {
 impl Producer for Rendered {
     fn samples(&self) -> &[SampleRef] {
         &self.source.samples
+    }
+
+    fn local_copy(&self) -> Option<&Path> {
+        self.source.local_copy()
     }
 
     fn views(
